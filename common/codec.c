@@ -1,0 +1,554 @@
+/*  codec - bounded MessagePack decoding, value validators, packing helpers.
+
+    Every body is scanned byte by byte before msgpack-c unpacks it: msgpack-c
+    allocates a container's declared size up front, so a 6-byte message
+    claiming four billion entries would otherwise cost a huge allocation.  */
+#include "codec.h"
+
+#include <czmq.h>
+#include <ctype.h>
+#include <math.h>
+#include <stdarg.h>
+#include <string.h>
+#include <time.h>
+
+struct _msg_t {
+    msgpack_unpacked unpacked;
+};
+
+static const char *s_err_names[] = {"ok",
+                                    "invalid_argument",
+                                    "not_found",
+                                    "conflict",
+                                    "failed_precondition",
+                                    "forbidden",
+                                    "unavailable",
+                                    "internal"};
+
+const char *
+err_code_name (err_code_t code)
+{
+    return (unsigned) code < sizeof s_err_names / sizeof s_err_names[0] ? s_err_names[code]
+                                                                        : "internal";
+}
+
+int
+oerr_set (oerr_t *err, err_code_t code, const char *field, const char *fmt, ...)
+{
+    err->code = code;
+    snprintf (err->field, sizeof err->field, "%s", field ? field : "");
+    va_list args;
+    va_start (args, fmt);
+    vsnprintf (err->message, sizeof err->message, fmt, args);
+    va_end (args);
+    return -1;
+}
+
+//  --------------------------------------------------------------------------
+//  Pre-scan of raw MessagePack
+
+typedef struct {
+    const uint8_t *data;
+    size_t size;
+    size_t pos;
+    oerr_t *err;
+} scan_t;
+
+static int s_scan_value (scan_t *s, int depth);
+
+static int
+s_fail (scan_t *s, const char *why)
+{
+    return oerr_set (s->err, ERR_INVALID_ARGUMENT, "", "malformed message: %s at byte %zu",
+                     why, s->pos);
+}
+
+static int
+s_take (scan_t *s, size_t n, uint64_t *value)
+{
+    if (s->size - s->pos < n)
+        return s_fail (s, "truncated");
+    uint64_t v = 0;
+    for (size_t i = 0; i < n; i++)
+        v = (v << 8) | s->data[s->pos + i];
+    s->pos += n;
+    if (value)
+        *value = v;
+    return 0;
+}
+
+static int
+s_scan_str (scan_t *s, uint64_t len)
+{
+    if (len > CODEC_MAX_STRING)
+        return s_fail (s, "string too long");
+    if (s->size - s->pos < len)
+        return s_fail (s, "truncated string");
+    if (!codec_valid_utf8 ((const char *) s->data + s->pos, (size_t) len))
+        return s_fail (s, "string is not valid UTF-8");
+    s->pos += len;
+    return 0;
+}
+
+static bool
+s_is_str_byte (uint8_t b)
+{
+    return (b >= 0xa0 && b <= 0xbf) || (b >= 0xd9 && b <= 0xdb);
+}
+
+static int
+s_scan_container (scan_t *s, uint64_t count, bool is_map, int depth)
+{
+    if (depth >= CODEC_MAX_DEPTH)
+        return s_fail (s, "nested too deeply");
+    if (count > CODEC_MAX_ITEMS)
+        return s_fail (s, "too many items");
+    for (uint64_t i = 0; i < count; i++) {
+        if (is_map) {
+            if (s->pos >= s->size)
+                return s_fail (s, "truncated");
+            if (!s_is_str_byte (s->data[s->pos]))
+                return s_fail (s, "map key is not a string");
+            if (s_scan_value (s, depth + 1))
+                return -1;
+        }
+        if (s_scan_value (s, depth + 1))
+            return -1;
+    }
+    return 0;
+}
+
+static int
+s_scan_value (scan_t *s, int depth)
+{
+    uint64_t n = 0;
+    if (s_take (s, 1, &n))
+        return -1;
+    uint8_t b = (uint8_t) n;
+    if (b <= 0x7f || b >= 0xe0 || b == 0xc0 || b == 0xc2 || b == 0xc3)
+        return 0;
+    if (b >= 0x80 && b <= 0x8f)
+        return s_scan_container (s, b & 0x0f, true, depth);
+    if (b >= 0x90 && b <= 0x9f)
+        return s_scan_container (s, b & 0x0f, false, depth);
+    if (b >= 0xa0 && b <= 0xbf)
+        return s_scan_str (s, b & 0x1f);
+    switch (b) {
+    case 0xca: return s_take (s, 4, NULL);
+    case 0xcb: return s_take (s, 8, NULL);
+    case 0xcc: case 0xd0: return s_take (s, 1, NULL);
+    case 0xcd: case 0xd1: return s_take (s, 2, NULL);
+    case 0xce: case 0xd2: return s_take (s, 4, NULL);
+    case 0xcf: case 0xd3: return s_take (s, 8, NULL);
+    case 0xd9: return s_take (s, 1, &n) ? -1 : s_scan_str (s, n);
+    case 0xda: return s_take (s, 2, &n) ? -1 : s_scan_str (s, n);
+    case 0xdb: return s_take (s, 4, &n) ? -1 : s_scan_str (s, n);
+    case 0xdc: return s_take (s, 2, &n) ? -1 : s_scan_container (s, n, false, depth);
+    case 0xdd: return s_take (s, 4, &n) ? -1 : s_scan_container (s, n, false, depth);
+    case 0xde: return s_take (s, 2, &n) ? -1 : s_scan_container (s, n, true, depth);
+    case 0xdf: return s_take (s, 4, &n) ? -1 : s_scan_container (s, n, true, depth);
+    default:
+        s->pos--;
+        return s_fail (s, "binary, extension or reserved type");
+    }
+}
+
+msg_t *
+msg_decode (const void *data, size_t size, oerr_t *err)
+{
+    if (size > CODEC_MAX_BODY) {
+        oerr_set (err, ERR_INVALID_ARGUMENT, "frame", "message of %zu bytes exceeds %d",
+                  size, CODEC_MAX_BODY);
+        return NULL;
+    }
+    scan_t scan = {(const uint8_t *) data, size, 0, err};
+    if (size == 0 || (((const uint8_t *) data)[0] & 0xf0) != 0x80) {
+        uint8_t b = size ? ((const uint8_t *) data)[0] : 0;
+        if (size == 0 || (b != 0xde && b != 0xdf)) {
+            oerr_set (err, ERR_INVALID_ARGUMENT, "", "message is not a MessagePack map");
+            return NULL;
+        }
+    }
+    if (s_scan_value (&scan, 0))
+        return NULL;
+    if (scan.pos != size) {
+        s_fail (&scan, "trailing bytes");
+        return NULL;
+    }
+    msg_t *self = (msg_t *) zmalloc (sizeof (msg_t));
+    msgpack_unpacked_init (&self->unpacked);
+    size_t offset = 0;
+    if (msgpack_unpack_next (&self->unpacked, (const char *) data, size, &offset)
+        != MSGPACK_UNPACK_SUCCESS) {
+        oerr_set (err, ERR_INVALID_ARGUMENT, "", "malformed message");
+        msg_destroy (&self);
+    }
+    return self;
+}
+
+void
+msg_destroy (msg_t **self_p)
+{
+    if (self_p && *self_p) {
+        msgpack_unpacked_destroy (&(*self_p)->unpacked);
+        free (*self_p);
+        *self_p = NULL;
+    }
+}
+
+const msgpack_object *
+msg_root (msg_t *self)
+{
+    return &self->unpacked.data;
+}
+
+//  --------------------------------------------------------------------------
+//  Object access
+
+const msgpack_object *
+obj_get (const msgpack_object *map, const char *key)
+{
+    if (!map || map->type != MSGPACK_OBJECT_MAP)
+        return NULL;
+    size_t len = strlen (key);
+    for (uint32_t i = 0; i < map->via.map.size; i++) {
+        const msgpack_object *k = &map->via.map.ptr[i].key;
+        if (k->type == MSGPACK_OBJECT_STR && k->via.str.size == len
+            && memcmp (k->via.str.ptr, key, len) == 0)
+            return &map->via.map.ptr[i].val;
+    }
+    return NULL;
+}
+
+bool
+obj_is_str (const msgpack_object *obj, const char *value)
+{
+    return obj && obj->type == MSGPACK_OBJECT_STR && obj->via.str.size == strlen (value)
+           && memcmp (obj->via.str.ptr, value, obj->via.str.size) == 0;
+}
+
+int
+obj_str (const msgpack_object *obj, char *buf, size_t size)
+{
+    if (!obj || obj->type != MSGPACK_OBJECT_STR || obj->via.str.size >= size)
+        return -1;
+    memcpy (buf, obj->via.str.ptr, obj->via.str.size);
+    buf[obj->via.str.size] = 0;
+    return 0;
+}
+
+static bool
+s_skipped (const msgpack_object *key, const char *const *skip)
+{
+    for (size_t i = 0; skip && skip[i]; i++)
+        if (obj_is_str (key, skip[i]))
+            return true;
+    return false;
+}
+
+static uint32_t
+s_counted (const msgpack_object *map, const char *const *skip)
+{
+    uint32_t count = 0;
+    for (uint32_t i = 0; i < map->via.map.size; i++)
+        count += s_skipped (&map->via.map.ptr[i].key, skip) ? 0 : 1;
+    return count;
+}
+
+bool
+obj_same (const msgpack_object *a, const msgpack_object *b, const char *const *skip)
+{
+    if (a->type != MSGPACK_OBJECT_MAP || b->type != MSGPACK_OBJECT_MAP) {
+        if (a->type != b->type || a->type != MSGPACK_OBJECT_ARRAY)
+            return msgpack_object_equal (*a, *b);
+        if (a->via.array.size != b->via.array.size)
+            return false;
+        for (uint32_t i = 0; i < a->via.array.size; i++)
+            if (!obj_same (&a->via.array.ptr[i], &b->via.array.ptr[i], NULL))
+                return false;
+        return true;
+    }
+    if (s_counted (a, skip) != s_counted (b, skip))
+        return false;
+    for (uint32_t i = 0; i < a->via.map.size; i++) {
+        const msgpack_object_kv *pair = &a->via.map.ptr[i];
+        if (s_skipped (&pair->key, skip))
+            continue;
+        char key[CODEC_ID_MAX + 1];
+        const msgpack_object *other = obj_str (&pair->key, key, sizeof key) == 0
+                                          ? obj_get (b, key) : NULL;
+        if (!other || !obj_same (&pair->val, other, NULL))
+            return false;
+    }
+    return true;
+}
+
+const char *
+map_str (const msgpack_object *map, const char *key, char *buf, size_t size)
+{
+    if (obj_str (obj_get (map, key), buf, size))
+        buf[0] = 0;
+    return buf;
+}
+
+int64_t
+map_int (const msgpack_object *map, const char *key, int64_t dflt)
+{
+    const msgpack_object *o = obj_get (map, key);
+    if (o && o->type == MSGPACK_OBJECT_POSITIVE_INTEGER && o->via.u64 <= INT64_MAX)
+        return (int64_t) o->via.u64;
+    if (o && o->type == MSGPACK_OBJECT_NEGATIVE_INTEGER)
+        return o->via.i64;
+    return dflt;
+}
+
+double
+map_num (const msgpack_object *map, const char *key, double dflt)
+{
+    const msgpack_object *o = obj_get (map, key);
+    if (o && (o->type == MSGPACK_OBJECT_FLOAT64 || o->type == MSGPACK_OBJECT_FLOAT32))
+        return o->via.f64;
+    if (o && o->type == MSGPACK_OBJECT_POSITIVE_INTEGER)
+        return (double) o->via.u64;
+    if (o && o->type == MSGPACK_OBJECT_NEGATIVE_INTEGER)
+        return (double) o->via.i64;
+    return dflt;
+}
+
+bool
+map_bool (const msgpack_object *map, const char *key, bool dflt)
+{
+    const msgpack_object *o = obj_get (map, key);
+    return o && o->type == MSGPACK_OBJECT_BOOLEAN ? o->via.boolean : dflt;
+}
+
+bool
+map_has (const msgpack_object *map, const char *key)
+{
+    const msgpack_object *o = obj_get (map, key);
+    return o && o->type != MSGPACK_OBJECT_NIL;
+}
+
+int
+map_enum (const msgpack_object *map, const char *key, const char *const *values)
+{
+    const msgpack_object *o = obj_get (map, key);
+    for (int i = 0; o && values[i]; i++)
+        if (obj_is_str (o, values[i]))
+            return i;
+    return -1;
+}
+
+//  --------------------------------------------------------------------------
+//  Validators
+
+bool
+codec_valid_id (const char *text, size_t len)
+{
+    if (len < 1 || len > CODEC_ID_MAX)
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        char c = text[i];
+        if (!(isalnum ((unsigned char) c) || c == '_' || c == '.' || c == ':' || c == '-'))
+            return false;
+    }
+    return true;
+}
+
+bool
+codec_bsn_like (const char *text, size_t len)
+{
+    if (len != 9)
+        return false;
+    int sum = 0;
+    for (size_t i = 0; i < 9; i++) {
+        if (text[i] < '0' || text[i] > '9')
+            return false;
+        int digit = text[i] - '0';
+        sum += i < 8 ? digit * (int) (9 - i) : -digit;
+    }
+    return sum % 11 == 0;
+}
+
+bool
+codec_valid_label (const char *text, size_t len)
+{
+    if (len < 1 || len > CODEC_ID_MAX || text[0] == ' ' || text[len - 1] == ' ')
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        char c = text[i];
+        if (!(isalnum ((unsigned char) c) || strchr ("_.:- ", c)) || c == 0)
+            return false;
+    }
+    return true;
+}
+
+bool
+codec_valid_utf8 (const char *text, size_t len)
+{
+    const uint8_t *p = (const uint8_t *) text;
+    size_t i = 0;
+    while (i < len) {
+        uint8_t c = p[i];
+        size_t n = c < 0x80 ? 0 : (c & 0xe0) == 0xc0 ? 1 : (c & 0xf0) == 0xe0 ? 2
+                                  : (c & 0xf8) == 0xf0 ? 3 : 4;
+        if (n == 4 || (n == 1 && c < 0xc2) || (c == 0xf4 && i + 1 < len && p[i + 1] > 0x8f)
+            || c > 0xf4 || len - i - 1 < n)
+            return false;
+        uint32_t cp = n == 0 ? c : c & (0x3f >> n);
+        for (size_t k = 1; k <= n; k++) {
+            if ((p[i + k] & 0xc0) != 0x80)
+                return false;
+            cp = (cp << 6) | (p[i + k] & 0x3f);
+        }
+        if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || (cp >= 0xd800 && cp <= 0xdfff))
+            return false;
+        i += n + 1;
+    }
+    return true;
+}
+
+//  Days since 1970-01-01 of a proleptic Gregorian date.
+static int32_t
+s_days_from_civil (int y, int m, int d)
+{
+    y -= m <= 2;
+    int era = (y >= 0 ? y : y - 399) / 400;
+    int yoe = y - era * 400;
+    int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+int
+codec_parse_date (const char *text, size_t len, int32_t *days)
+{
+    if (len != 10 || text[4] != '-' || text[7] != '-')
+        return -1;
+    int parts[3] = {0, 0, 0};
+    const int starts[3] = {0, 5, 8}, widths[3] = {4, 2, 2};
+    for (int p = 0; p < 3; p++)
+        for (int i = 0; i < widths[p]; i++) {
+            char c = text[starts[p] + i];
+            if (c < '0' || c > '9')
+                return -1;
+            parts[p] = parts[p] * 10 + (c - '0');
+        }
+    int y = parts[0], m = parts[1], d = parts[2];
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (y < 1900 || y > 2199 || m < 1 || m > 12 || d < 1
+        || d > mdays[m - 1] + (m == 2 && leap))
+        return -1;
+    if (days)
+        *days = s_days_from_civil (y, m, d);
+    return 0;
+}
+
+int
+codec_date_year (const char *date)
+{
+    return atoi (date);
+}
+
+void
+codec_format_date (int32_t days, char buf[11])
+{
+    int z = days + 719468;
+    int era = (z >= 0 ? z : z - 146096) / 146097;
+    int doe = z - era * 146097;
+    int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int mp = (5 * doy + 2) / 153;
+    int d = doy - (153 * mp + 2) / 5 + 1;
+    int m = mp + (mp < 10 ? 3 : -9);
+    int y = yoe + era * 400 + (m <= 2);
+    snprintf (buf, 11, "%04u-%02u-%02u", (unsigned) y % 10000u, (unsigned) m % 100u,
+              (unsigned) d % 100u);
+}
+
+void
+codec_now (char buf[32])
+{
+    struct timespec ts;
+    clock_gettime (CLOCK_REALTIME, &ts);
+    struct tm tm;
+    gmtime_r (&ts.tv_sec, &tm);
+    strftime (buf, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+    size_t len = strlen (buf);
+    snprintf (buf + len, 32 - len, ".%03uZ", (unsigned) (ts.tv_nsec / 1000000) % 1000u);
+}
+
+//  --------------------------------------------------------------------------
+//  Packing
+
+void
+pk_str (msgpack_packer *pk, const char *value)
+{
+    size_t len = strlen (value);
+    msgpack_pack_str (pk, len);
+    msgpack_pack_str_body (pk, value, len);
+}
+
+void
+pk_kv_str (msgpack_packer *pk, const char *key, const char *value)
+{
+    pk_str (pk, key);
+    pk_str (pk, value);
+}
+
+void
+pk_kv_int (msgpack_packer *pk, const char *key, int64_t value)
+{
+    pk_str (pk, key);
+    msgpack_pack_int64 (pk, value);
+}
+
+void
+pk_kv_uint (msgpack_packer *pk, const char *key, uint64_t value)
+{
+    pk_str (pk, key);
+    msgpack_pack_uint64 (pk, value);
+}
+
+void
+pk_kv_num (msgpack_packer *pk, const char *key, double value)
+{
+    pk_str (pk, key);
+    msgpack_pack_double (pk, value);
+}
+
+void
+pk_kv_bool (msgpack_packer *pk, const char *key, bool value)
+{
+    pk_str (pk, key);
+    if (value)
+        msgpack_pack_true (pk);
+    else
+        msgpack_pack_false (pk);
+}
+
+void
+pk_kv_obj (msgpack_packer *pk, const char *key, const msgpack_object *value)
+{
+    pk_str (pk, key);
+    msgpack_pack_object (pk, *value);
+}
+
+int
+codec_pack_error (msgpack_sbuffer *out, const oerr_t *err, const char *rid)
+{
+    msgpack_packer pk;
+    msgpack_packer_init (&pk, out, msgpack_sbuffer_write);
+    msgpack_pack_map (&pk, rid && *rid ? 3 : 2);
+    pk_kv_bool (&pk, "ok", false);
+    if (rid && *rid)
+        pk_kv_str (&pk, "rid", rid);
+    pk_str (&pk, "error");
+    msgpack_pack_map (&pk, err->field[0] ? 3 : 2);
+    pk_kv_str (&pk, "code", err_code_name (err->code));
+    pk_kv_str (&pk, "message", err->message);
+    if (err->field[0])
+        pk_kv_str (&pk, "field", err->field);
+    return 0;
+}

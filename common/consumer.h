@@ -1,0 +1,44 @@
+/*  consumer - follows one producer instance's stream into this service's
+    store: the position (last seq applied) is stored in the same transaction
+    as the state derived from the events, so after a crash the service goes
+    on exactly where its last commit left it. PUB messages are only hints;
+    replay is the durable path and fills every gap.  */
+#ifndef OPSTAP_CONSUMER_H
+#define OPSTAP_CONSUMER_H
+
+#include <czmq.h>
+
+#include "store.h"
+
+#define CONSUMER_TABLES "positions"
+
+//  Applies one event inside the consumer's transaction. Returns 0 when
+//  applied or deliberately ignored; -1 aborts the batch (it is retried).
+typedef int (consumer_apply_fn) (store_tx_t *tx, const msgpack_object *event, void *arg);
+//  Called after the position advanced (committed).
+typedef void (consumer_progress_fn) (void *arg);
+
+typedef struct _consumer_t consumer_t;
+
+//  Follows instance (of service) at the given endpoints. The store must
+//  hold the CONSUMER_TABLES. NULL on failure.
+consumer_t *consumer_new (store_t *store, const char *service, const char *instance,
+                          const char *events_ep, const char *replay_ep,
+                          consumer_apply_fn *apply, void *arg);
+void consumer_destroy (consumer_t **self_p);
+
+//  Registers the consumer's sockets and timer with loop and starts replay.
+int consumer_attach (consumer_t *self, zloop_t *loop, consumer_progress_fn *progress,
+                     void *progress_arg);
+//  Asks the producer for anything new now (a caller is waiting).
+void consumer_poke (consumer_t *self);
+
+const char *consumer_service (consumer_t *self);
+const char *consumer_instance (consumer_t *self);
+uint64_t consumer_position (consumer_t *self);
+//  The producer's head as last heard.
+uint64_t consumer_head (consumer_t *self);
+//  Events applied since start, for tests and metrics.
+uint64_t consumer_applied (consumer_t *self);
+
+#endif

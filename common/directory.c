@@ -1,0 +1,220 @@
+/*  directory - where the service instances are.  */
+#include "directory.h"
+
+#include <czmq.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DIR_MAX_ENTRIES 256
+
+struct _directory_t {
+    dir_entry_t entries[DIR_MAX_ENTRIES];
+    size_t size;
+};
+
+static const struct {
+    const char *prefix;
+    const char *service;
+} s_routes[] = {
+    {"candidate.", "intake"},     {"expert.", "training"},     {"cohort.", "training"},
+    {"meeting.", "training"},     {"goal.", "training"},       {"reflection.", "training"},
+    {"host.", "placement"},       {"vacancy.", "placement"},   {"placement.", "placement"},
+    {"survey.", "feedback"},      {"signal.", "feedback"},     {"report.", "reporting"},
+};
+
+static const char *s_services[] = {"intake", "training", "placement", "feedback",
+                                   "reporting"};
+
+const char *
+directory_service_for (const char *cmd)
+{
+    if (!cmd)
+        return NULL;
+    for (size_t i = 0; i < sizeof s_routes / sizeof s_routes[0]; i++)
+        if (strncmp (cmd, s_routes[i].prefix, strlen (s_routes[i].prefix)) == 0)
+            return s_routes[i].service;
+    return NULL;
+}
+
+directory_t *
+directory_new_defaults (int port_base)
+{
+    directory_t *self = (directory_t *) zmalloc (sizeof (directory_t));
+    if (!self)
+        return NULL;
+    for (size_t i = 0; i < sizeof s_services / sizeof s_services[0]; i++) {
+        dir_entry_t *e = &self->entries[self->size++];
+        int port = port_base + 10 * (int) i;
+        snprintf (e->service, sizeof e->service, "%s", s_services[i]);
+        snprintf (e->instance, sizeof e->instance, "%s", s_services[i]);
+        snprintf (e->offices, sizeof e->offices, "*");
+        snprintf (e->command, sizeof e->command, "tcp://127.0.0.1:%d", port);
+        snprintf (e->events, sizeof e->events, "tcp://127.0.0.1:%d", port + 1);
+        snprintf (e->replay, sizeof e->replay, "tcp://127.0.0.1:%d", port + 2);
+    }
+    return self;
+}
+
+static int
+s_copy_word (char *dst, size_t size, const char *word, const char *what, int line,
+             char *err, size_t errlen)
+{
+    if (strlen (word) >= size) {
+        snprintf (err, errlen, "line %d: %s too long", line, what);
+        return -1;
+    }
+    strcpy (dst, word);
+    return 0;
+}
+
+static int
+s_parse_line (directory_t *self, char *text, int line, char *err, size_t errlen)
+{
+    char *words[6];
+    int count = 0;
+    char *save = NULL;
+    for (char *w = strtok_r (text, " \t\r\n", &save); w; w = strtok_r (NULL, " \t\r\n", &save)) {
+        if (count == 6) {
+            snprintf (err, errlen, "line %d: more than 6 columns", line);
+            return -1;
+        }
+        words[count++] = w;
+    }
+    if (count == 0)
+        return 0;
+    if (count != 6) {
+        snprintf (err, errlen, "line %d: expected 6 columns, got %d", line, count);
+        return -1;
+    }
+    if (self->size == DIR_MAX_ENTRIES) {
+        snprintf (err, errlen, "line %d: more than %d instances", line, DIR_MAX_ENTRIES);
+        return -1;
+    }
+    dir_entry_t *e = &self->entries[self->size];
+    if (s_copy_word (e->service, sizeof e->service, words[0], "service", line, err, errlen)
+        || s_copy_word (e->instance, sizeof e->instance, words[1], "instance", line, err,
+                        errlen)
+        || s_copy_word (e->offices, sizeof e->offices, words[2], "offices", line, err, errlen)
+        || s_copy_word (e->command, sizeof e->command, words[3], "endpoint", line, err, errlen)
+        || s_copy_word (e->events, sizeof e->events, words[4], "endpoint", line, err, errlen)
+        || s_copy_word (e->replay, sizeof e->replay, words[5], "endpoint", line, err, errlen))
+        return -1;
+    if (directory_instance (self, e->instance)) {
+        snprintf (err, errlen, "line %d: instance %s listed twice", line, e->instance);
+        return -1;
+    }
+    self->size++;
+    return 0;
+}
+
+static directory_t *
+s_load_file (const char *path, char *err, size_t errlen)
+{
+    FILE *file = fopen (path, "r");
+    if (!file) {
+        snprintf (err, errlen, "cannot open %s: %s", path, strerror (errno));
+        return NULL;
+    }
+    directory_t *self = (directory_t *) zmalloc (sizeof (directory_t));
+    char text[1024];
+    int line = 0;
+    int rc = 0;
+    while (rc == 0 && fgets (text, sizeof text, file)) {
+        line++;
+        char *hash = strchr (text, '#');
+        if (hash)
+            *hash = 0;
+        rc = s_parse_line (self, text, line, err, errlen);
+    }
+    fclose (file);
+    if (rc == 0 && self->size == 0) {
+        snprintf (err, errlen, "%s lists no instances", path);
+        rc = -1;
+    }
+    if (rc != 0)
+        directory_destroy (&self);
+    return self;
+}
+
+directory_t *
+directory_new (const char *path, char *err, size_t errlen)
+{
+    if (!path)
+        path = getenv ("OPSTAP_CONFIG");
+    if (path && *path)
+        return s_load_file (path, err, errlen);
+    int base = 7100;
+    const char *env = getenv ("OPSTAP_PORT_BASE");
+    if (env && *env) {
+        char *end = NULL;
+        long value = strtol (env, &end, 10);
+        if (*end || value < 1024 || value > 65000) {
+            snprintf (err, errlen, "OPSTAP_PORT_BASE must be a port 1024-65000");
+            return NULL;
+        }
+        base = (int) value;
+    }
+    return directory_new_defaults (base);
+}
+
+void
+directory_destroy (directory_t **self_p)
+{
+    if (self_p && *self_p) {
+        free (*self_p);
+        *self_p = NULL;
+    }
+}
+
+size_t
+directory_size (directory_t *self)
+{
+    return self->size;
+}
+
+const dir_entry_t *
+directory_at (directory_t *self, size_t index)
+{
+    return index < self->size ? &self->entries[index] : NULL;
+}
+
+bool
+dir_entry_serves (const dir_entry_t *entry, const char *office)
+{
+    if (strcmp (entry->offices, "*") == 0)
+        return true;
+    if (!office)
+        return false;
+    size_t len = strlen (office);
+    const char *p = entry->offices;
+    while (*p) {
+        const char *comma = strchr (p, ',');
+        size_t n = comma ? (size_t) (comma - p) : strlen (p);
+        if (n == len && strncmp (p, office, len) == 0)
+            return true;
+        p += n + (comma ? 1 : 0);
+    }
+    return false;
+}
+
+const dir_entry_t *
+directory_route (directory_t *self, const char *service, const char *office)
+{
+    for (size_t i = 0; i < self->size; i++) {
+        const dir_entry_t *e = &self->entries[i];
+        if (strcmp (e->service, service) == 0 && (!office || dir_entry_serves (e, office)))
+            return e;
+    }
+    return NULL;
+}
+
+const dir_entry_t *
+directory_instance (directory_t *self, const char *instance)
+{
+    for (size_t i = 0; i < self->size; i++)
+        if (strcmp (self->entries[i].instance, instance) == 0)
+            return &self->entries[i];
+    return NULL;
+}

@@ -1,0 +1,46 @@
+/*  directory - where the service instances are: service, instance, offices
+    and the three endpoints of each (proto/PROTOCOL.md section 8).  */
+#ifndef OPSTAP_DIRECTORY_H
+#define OPSTAP_DIRECTORY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define DIR_NAME_MAX     64
+#define DIR_OFFICES_MAX  512
+#define DIR_ENDPOINT_MAX 128
+
+typedef struct {
+    char service[DIR_NAME_MAX + 1];
+    char instance[DIR_NAME_MAX + 1];
+    char offices[DIR_OFFICES_MAX + 1]; //  "*" or comma-separated list
+    char command[DIR_ENDPOINT_MAX + 1];
+    char events[DIR_ENDPOINT_MAX + 1];
+    char replay[DIR_ENDPOINT_MAX + 1];
+} dir_entry_t;
+
+typedef struct _directory_t directory_t;
+
+//  Loads the file at path; with path NULL, the file named by OPSTAP_CONFIG;
+//  without that, the loopback defaults at OPSTAP_PORT_BASE (7100). Returns
+//  NULL and a reason in err on a bad file.
+directory_t *directory_new (const char *path, char *err, size_t errlen);
+void directory_destroy (directory_t **self_p);
+
+//  The loopback defaults for a given port base.
+directory_t *directory_new_defaults (int port_base);
+
+size_t directory_size (directory_t *self);
+const dir_entry_t *directory_at (directory_t *self, size_t index);
+//  First instance of service that serves office (office NULL: first instance).
+const dir_entry_t *directory_route (directory_t *self, const char *service,
+                                    const char *office);
+const dir_entry_t *directory_instance (directory_t *self, const char *instance);
+
+bool dir_entry_serves (const dir_entry_t *entry, const char *office);
+
+//  The service that owns a command ("candidate.register" -> "intake"), or
+//  NULL for an unknown prefix.
+const char *directory_service_for (const char *cmd);
+
+#endif

@@ -1,0 +1,192 @@
+/*  evlog - the per-instance event stream.  */
+#include "evlog.h"
+
+#include <czmq.h>
+#include <string.h>
+
+#define EVLOG_REPLAY_BYTES (1024 * 1024)
+
+uint64_t
+evlog_head (store_tx_t *tx)
+{
+    const void *key;
+    size_t klen;
+    if (store_last (tx, "events", &key, &klen, NULL, NULL) != 0 || klen != 8)
+        return 0;
+    return store_u64_from (key);
+}
+
+static int
+s_index_subject (store_tx_t *tx, const char *subject, uint64_t seq)
+{
+    size_t len = strlen (subject);
+    uint8_t key[CODEC_ID_MAX + 9];
+    memcpy (key, subject, len);
+    key[len] = 0;
+    store_u64_key (seq, key + len + 1);
+    return store_put (tx, "subjects", key, len + 9, "", 0);
+}
+
+uint64_t
+evlog_append (store_tx_t *tx, const evlog_meta_t *meta, const kv_t *fields,
+              msgpack_sbuffer *out)
+{
+    uint64_t seq = evlog_head (tx) + 1;
+    if (store_failed (tx))
+        return 0;
+    char eid[CODEC_ID_MAX + 24], at[32];
+    snprintf (eid, sizeof eid, "%s:%" PRIu64, meta->instance, seq);
+    codec_now (at);
+    msgpack_sbuffer_clear (out);
+    msgpack_packer pk;
+    msgpack_packer_init (&pk, out, msgpack_sbuffer_write);
+    kv_pack_map (fields, &pk, out, 7 + (meta->date ? 1 : 0));
+    pk_kv_str (&pk, "type", meta->type);
+    pk_kv_str (&pk, "service", meta->service);
+    pk_kv_str (&pk, "instance", meta->instance);
+    pk_kv_uint (&pk, "seq", seq);
+    pk_kv_str (&pk, "eid", eid);
+    pk_kv_str (&pk, "office", meta->office);
+    if (meta->date)
+        pk_kv_str (&pk, "date", meta->date);
+    pk_kv_str (&pk, "at", at);
+    uint8_t key[8];
+    store_u64_key (seq, key);
+    if (store_append (tx, "events", key, 8, out->data, out->size))
+        return 0;
+    if (meta->subject && s_index_subject (tx, meta->subject, seq))
+        return 0;
+    return seq;
+}
+
+typedef struct {
+    uint32_t max;
+    uint32_t count;
+    size_t bytes;
+    msgpack_sbuffer events;
+} replay_t;
+
+static int
+s_collect (const void *key, size_t klen, const void *val, size_t vlen, void *arg)
+{
+    (void) key;
+    (void) klen;
+    replay_t *r = (replay_t *) arg;
+    if (r->count == r->max || (r->count > 0 && r->bytes + vlen > EVLOG_REPLAY_BYTES))
+        return 1;
+    msgpack_sbuffer_write (&r->events, (const char *) val, vlen);
+    r->count++;
+    r->bytes += vlen;
+    return 0;
+}
+
+int
+evlog_replay (store_tx_t *tx, uint64_t from, uint32_t max, msgpack_sbuffer *out)
+{
+    replay_t r = {max, 0, 0, {0, NULL, 0}};
+    msgpack_sbuffer_init (&r.events);
+    uint8_t key[8];
+    store_u64_key (from, key);
+    int rc = store_scan (tx, "events", key, 8, NULL, 0, s_collect, &r);
+    if (rc == 0) {
+        msgpack_packer pk;
+        msgpack_packer_init (&pk, out, msgpack_sbuffer_write);
+        msgpack_pack_map (&pk, 3);
+        pk_kv_bool (&pk, "ok", true);
+        pk_kv_uint (&pk, "head", evlog_head (tx));
+        pk_str (&pk, "events");
+        msgpack_pack_array (&pk, r.count);
+        if (r.events.size)
+            msgpack_sbuffer_write (out, r.events.data, r.events.size);
+    }
+    msgpack_sbuffer_destroy (&r.events);
+    return rc;
+}
+
+static bool
+s_dropped (const msgpack_object *key, const char *const *drop)
+{
+    for (size_t i = 0; drop && drop[i]; i++)
+        if (obj_is_str (key, drop[i]))
+            return true;
+    return false;
+}
+
+//  Re-packs one stored event with the subject replaced and fields dropped.
+static int
+s_rewrite (store_tx_t *tx, uint64_t seq, const char *subject, const char *token,
+           const char *const *drop)
+{
+    uint8_t key[8];
+    store_u64_key (seq, key);
+    const void *val;
+    size_t vlen;
+    if (store_get (tx, "events", key, 8, &val, &vlen) != 0)
+        return -1;
+    oerr_t err;
+    msg_t *msg = msg_decode (val, vlen, &err);
+    if (!msg)
+        return -1;
+    const msgpack_object *map = msg_root (msg);
+    kv_t out;
+    kv_init (&out);
+    for (uint32_t i = 0; i < map->via.map.size; i++) {
+        const msgpack_object_kv *pair = &map->via.map.ptr[i];
+        if (s_dropped (&pair->key, drop))
+            continue;
+        char name[64];
+        if (obj_str (&pair->key, name, sizeof name))
+            continue;
+        if (obj_is_str (&pair->val, subject))
+            kv_str (&out, name, token);
+        else
+            kv_obj (&out, name, &pair->val);
+    }
+    msgpack_sbuffer packed;
+    msgpack_sbuffer_init (&packed);
+    msgpack_packer pk;
+    msgpack_packer_init (&pk, &packed, msgpack_sbuffer_write);
+    kv_pack_map (&out, &pk, &packed, 0);
+    int rc = store_put (tx, "events", key, 8, packed.data, packed.size);
+    msgpack_sbuffer_destroy (&packed);
+    kv_destroy (&out);
+    msg_destroy (&msg);
+    return rc;
+}
+
+typedef struct {
+    uint64_t seqs[4096];
+    size_t count;
+    size_t prefix;
+} seqs_t;
+
+static int
+s_gather (const void *key, size_t klen, const void *val, size_t vlen, void *arg)
+{
+    (void) val;
+    (void) vlen;
+    seqs_t *s = (seqs_t *) arg;
+    if (klen != s->prefix + 8 || s->count == sizeof s->seqs / sizeof s->seqs[0])
+        return klen != s->prefix + 8 ? 0 : 1;
+    s->seqs[s->count++] = store_u64_from ((const uint8_t *) key + s->prefix);
+    return 0;
+}
+
+int
+evlog_pseudonymise (store_tx_t *tx, const char *subject, const char *token,
+                    const char *const *drop)
+{
+    size_t len = strlen (subject);
+    uint8_t prefix[CODEC_ID_MAX + 1];
+    memcpy (prefix, subject, len);
+    prefix[len] = 0;
+    seqs_t *seqs = (seqs_t *) zmalloc (sizeof (seqs_t));
+    seqs->prefix = len + 1;
+    int rc = store_scan (tx, "subjects", NULL, 0, prefix, len + 1, s_gather, seqs);
+    for (size_t i = 0; rc == 0 && i < seqs->count; i++)
+        rc = s_rewrite (tx, seqs->seqs[i], subject, token, drop);
+    free (seqs);
+    if (rc == 0)
+        rc = store_del_prefix (tx, "subjects", prefix, len + 1);
+    return rc;
+}

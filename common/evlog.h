@@ -1,0 +1,36 @@
+/*  evlog - the per-instance event stream, kept in the instance's store.
+    Events have big-endian uint64 keys (seq 1, 2, 3, ...) so LMDB's order
+    is the stream's order. Each event may name a subject (a candidate id)
+    so erasure can find and pseudonymise its events.  */
+#ifndef OPSTAP_EVLOG_H
+#define OPSTAP_EVLOG_H
+
+#include "kv.h"
+#include "store.h"
+
+//  The tables evlog uses; a service's store must include them.
+#define EVLOG_TABLES "events", "subjects"
+
+typedef struct {
+    const char *service;
+    const char *instance;
+    const char *type;
+    const char *office;
+    const char *date;    //  business date, NULL when none
+    const char *subject; //  candidate the event is about, NULL when none
+} evlog_meta_t;
+
+//  Appends one event made of the envelope and fields; its bytes are put in
+//  out (cleared first). Returns its seq, 0 on failure.
+uint64_t evlog_append (store_tx_t *tx, const evlog_meta_t *meta, const kv_t *fields,
+                       msgpack_sbuffer *out);
+//  Last seq stored, 0 when none.
+uint64_t evlog_head (store_tx_t *tx);
+//  Packs the replay reply {ok, head, events} for events from seq on.
+int evlog_replay (store_tx_t *tx, uint64_t from, uint32_t max, msgpack_sbuffer *out);
+//  Erasure: rewrites every event about subject, replacing the subject's id
+//  by token and dropping the named fields (NULL-terminated). Seqs stay.
+int evlog_pseudonymise (store_tx_t *tx, const char *subject, const char *token,
+                        const char *const *drop);
+
+#endif

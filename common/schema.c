@@ -1,0 +1,175 @@
+/*  schema - declarative validation of a command's fields.  */
+#include "schema.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static int s_check_map (const msgpack_object *map, const field_t *fields,
+                        const char *const *ignore, const char *prefix, oerr_t *err);
+
+static int
+s_bad (oerr_t *err, const char *path, const char *what)
+{
+    return oerr_set (err, ERR_INVALID_ARGUMENT, path, "%s %s", path, what);
+}
+
+static int
+s_check_id (const char *p, size_t n, const char *path, oerr_t *err)
+{
+    if (!codec_valid_id (p, n))
+        return s_bad (err, path, "must be 1-64 characters of A-Z a-z 0-9 _ . : -");
+    if (codec_bsn_like (p, n))
+        return s_bad (err, path, "looks like a BSN; citizen service numbers are not accepted");
+    return 0;
+}
+
+static int
+s_check_str (const msgpack_object *v, const field_t *f, const char *path, oerr_t *err)
+{
+    if (v->type != MSGPACK_OBJECT_STR)
+        return s_bad (err, path, "must be a string");
+    const char *p = v->via.str.ptr;
+    size_t n = v->via.str.size;
+    switch (f->type) {
+    case F_ID:
+        return s_check_id (p, n, path, err);
+    case F_LABEL:
+        if (!codec_valid_label (p, n))
+            return s_bad (err, path, "must be 1-64 letters, digits, spaces or _ . : -");
+        return codec_bsn_like (p, n) ? s_bad (err, path, "looks like a BSN") : 0;
+    case F_TEXT:
+        return n <= CODEC_TEXT_MAX ? 0 : s_bad (err, path, "is longer than 4000 bytes");
+    case F_DATE:
+        return codec_parse_date (p, n, NULL) == 0
+                   ? 0 : s_bad (err, path, "must be a real date YYYY-MM-DD");
+    default:
+        for (int i = 0; f->values[i]; i++)
+            if (strlen (f->values[i]) == n && memcmp (f->values[i], p, n) == 0)
+                return 0;
+        return oerr_set (err, ERR_INVALID_ARGUMENT, path, "%s: unknown value '%.*s'", path,
+                         (int) (n > 40 ? 40 : n), codec_valid_utf8 (p, n) ? p : "?");
+    }
+}
+
+static int
+s_check_number (const msgpack_object *v, const field_t *f, const char *path, oerr_t *err)
+{
+    double x;
+    if (v->type == MSGPACK_OBJECT_POSITIVE_INTEGER)
+        x = (double) v->via.u64;
+    else if (v->type == MSGPACK_OBJECT_NEGATIVE_INTEGER)
+        x = (double) v->via.i64;
+    else if (f->type == F_NUM
+             && (v->type == MSGPACK_OBJECT_FLOAT64 || v->type == MSGPACK_OBJECT_FLOAT32))
+        x = v->via.f64;
+    else
+        return s_bad (err, path, f->type == F_INT ? "must be an integer" : "must be a number");
+    if (!isfinite (x) || x < f->min || x > f->max)
+        return oerr_set (err, ERR_INVALID_ARGUMENT, path, "%s must be between %g and %g",
+                         path, f->min, f->max);
+    if (f->step > 0 && fabs (x / f->step - round (x / f->step)) > 1e-9)
+        return oerr_set (err, ERR_INVALID_ARGUMENT, path, "%s must be a multiple of %g",
+                         path, f->step);
+    return 0;
+}
+
+static int
+s_check_list (const msgpack_object *v, const field_t *f, const char *path, oerr_t *err)
+{
+    if (v->type != MSGPACK_OBJECT_ARRAY)
+        return s_bad (err, path, "must be an array");
+    if (v->via.array.size > (uint32_t) f->max)
+        return oerr_set (err, ERR_INVALID_ARGUMENT, path, "%s has more than %g items", path,
+                         f->max);
+    field_t item = {path, f->type == F_IDS ? F_ID : F_LABEL, true, 0, 0, 0, NULL, NULL};
+    for (uint32_t i = 0; i < v->via.array.size; i++) {
+        const msgpack_object *a = &v->via.array.ptr[i];
+        if (s_check_str (a, &item, path, err))
+            return -1;
+        for (uint32_t j = 0; j < i; j++)
+            if (msgpack_object_equal (*a, v->via.array.ptr[j]))
+                return s_bad (err, path, "lists an item twice");
+    }
+    return 0;
+}
+
+static int
+s_check_value (const msgpack_object *v, const field_t *f, const char *path, oerr_t *err)
+{
+    switch (f->type) {
+    case F_BOOL:
+        return v->type == MSGPACK_OBJECT_BOOLEAN ? 0 : s_bad (err, path, "must be true or false");
+    case F_INT:
+    case F_NUM:
+        return s_check_number (v, f, path, err);
+    case F_MAP:
+        if (v->type != MSGPACK_OBJECT_MAP)
+            return s_bad (err, path, "must be a map");
+        return s_check_map (v, f->fields, NULL, path, err);
+    case F_IDS:
+    case F_LABELS:
+        return s_check_list (v, f, path, err);
+    default:
+        return s_check_str (v, f, path, err);
+    }
+}
+
+static bool
+s_listed (const msgpack_object *key, const char *const *names)
+{
+    for (int i = 0; names && names[i]; i++)
+        if (obj_is_str (key, names[i]))
+            return true;
+    return false;
+}
+
+static int
+s_check_unknown (const msgpack_object *map, const field_t *fields, const char *const *ignore,
+                 const char *prefix, oerr_t *err)
+{
+    for (uint32_t i = 0; i < map->via.map.size; i++) {
+        const msgpack_object *key = &map->via.map.ptr[i].key;
+        bool known = s_listed (key, ignore);
+        for (const field_t *f = fields; !known && f->name; f++)
+            known = obj_is_str (key, f->name);
+        if (!known) {
+            char path[96];
+            int n = key->type == MSGPACK_OBJECT_STR ? (int) key->via.str.size : 1;
+            snprintf (path, sizeof path, "%s%s%.*s", prefix, *prefix ? "." : "",
+                      n > 40 ? 40 : n, key->type == MSGPACK_OBJECT_STR ? key->via.str.ptr : "?");
+            return oerr_set (err, ERR_INVALID_ARGUMENT, path, "unknown field '%s'", path);
+        }
+    }
+    return 0;
+}
+
+static int
+s_check_map (const msgpack_object *map, const field_t *fields, const char *const *ignore,
+             const char *prefix, oerr_t *err)
+{
+    if (s_check_unknown (map, fields, ignore, prefix, err))
+        return -1;
+    for (const field_t *f = fields; f->name; f++) {
+        char path[96];
+        snprintf (path, sizeof path, "%s%s%s", prefix, *prefix ? "." : "", f->name);
+        const msgpack_object *v = obj_get (map, f->name);
+        if (!v || v->type == MSGPACK_OBJECT_NIL) {
+            if (f->required)
+                return oerr_set (err, ERR_INVALID_ARGUMENT, path, "%s is required", path);
+            continue;
+        }
+        if (s_check_value (v, f, path, err))
+            return -1;
+    }
+    return 0;
+}
+
+int
+schema_check (const msgpack_object *map, const field_t *fields, const char *const *ignore,
+              oerr_t *err)
+{
+    if (!map || map->type != MSGPACK_OBJECT_MAP)
+        return oerr_set (err, ERR_INVALID_ARGUMENT, "", "message is not a map");
+    return s_check_map (map, fields, ignore, "", err);
+}

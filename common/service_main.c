@@ -1,0 +1,80 @@
+/*  service_main - a service as a process: thin by design, it parses the
+    options, starts the actor and stops it on SIGINT or SIGTERM.  */
+#include "service.h"
+
+#include <stdlib.h>
+
+typedef struct {
+    const char *instance;
+    const char *config;
+    const char *data;
+    long batch;
+} options_t;
+
+static int
+s_usage (const char *service)
+{
+    fprintf (stderr,
+             "usage: opstap-%s [--instance NAME] [--config FILE] [--data DIR] [--batch N]\n"
+             "  --instance  instance name in the directory file (default: %s)\n"
+             "  --config    directory file (default: $OPSTAP_CONFIG, else loopback)\n"
+             "  --data      data directory (default: $OPSTAP_DATA, else var)\n",
+             service, service);
+    return 2;
+}
+
+static int
+s_parse (const char *service, int argc, char *argv[], options_t *opts)
+{
+    opts->instance = service;
+    opts->data = getenv ("OPSTAP_DATA") && *getenv ("OPSTAP_DATA") ? getenv ("OPSTAP_DATA")
+                                                                    : "var";
+    for (int i = 1; i < argc; i++) {
+        const char *value = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!value)
+            return -1;
+        if (streq (argv[i], "--instance"))
+            opts->instance = value;
+        else if (streq (argv[i], "--config"))
+            opts->config = value;
+        else if (streq (argv[i], "--data"))
+            opts->data = value;
+        else if (streq (argv[i], "--batch")) {
+            char *end;
+            opts->batch = strtol (value, &end, 10);
+            if (*end || opts->batch < 1 || opts->batch > 4096)
+                return -1;
+        }
+        else
+            return -1;
+        i++;
+    }
+    return 0;
+}
+
+int
+service_main (const service_def_t *def, int argc, char *argv[])
+{
+    options_t opts = {NULL, NULL, NULL, 0};
+    if (s_parse (def->service, argc, argv, &opts))
+        return s_usage (def->service);
+    zsys_init ();
+    zsys_set_logident (def->service);
+    char err[256];
+    directory_t *directory = directory_new (opts.config, err, sizeof err);
+    if (!directory) {
+        zsys_error ("event=config.error message=\"%s\"", err);
+        return 2;
+    }
+    service_opts_t sopts = {opts.instance, opts.data, directory, (size_t) opts.batch, 0};
+    zactor_t *actor = service_start (def, &sopts, err, sizeof err);
+    directory_destroy (&directory);
+    if (!actor) {
+        zsys_error ("event=start.error service=%s message=\"%s\"", def->service, err);
+        return 1;
+    }
+    while (!zsys_interrupted)
+        zclock_sleep (100);
+    zactor_destroy (&actor);
+    return 0;
+}

@@ -1,0 +1,376 @@
+/*  store - one LMDB environment per service instance.  */
+#include "store.h"
+
+#include <czmq.h>
+#include <errno.h>
+#include <lmdb.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define STORE_MAX_TABLES 24
+#define STORE_INITIAL_MAP (64UL * 1024 * 1024)
+#define STORE_MAX_MAP (256UL * 1024 * 1024 * 1024)
+
+struct _store_t {
+    MDB_env *env;
+    char path[512];
+    size_t mapsize;
+    const char *names[STORE_MAX_TABLES];
+    MDB_dbi dbis[STORE_MAX_TABLES];
+    size_t tables;
+};
+
+struct _store_tx_t {
+    store_t *store;
+    MDB_txn *txn;
+    int rc; //  first LMDB failure inside the transaction, 0 if none
+};
+
+static int
+s_lmdb_error (oerr_t *err, const char *what, int rc)
+{
+    err_code_t code = rc == ENOSPC || rc == EIO || rc == MDB_MAP_FULL ? ERR_UNAVAILABLE
+                                                                      : ERR_INTERNAL;
+    return oerr_set (err, code, "", "store: %s: %s", what, mdb_strerror (rc));
+}
+
+static int
+s_open_tables (store_t *self, const char *const *tables, oerr_t *err)
+{
+    MDB_txn *txn;
+    int rc = mdb_txn_begin (self->env, NULL, 0, &txn);
+    if (rc)
+        return s_lmdb_error (err, "begin", rc);
+    for (size_t i = 0; tables[i] && rc == 0; i++) {
+        if (i == STORE_MAX_TABLES) {
+            mdb_txn_abort (txn);
+            return oerr_set (err, ERR_INTERNAL, "", "store: too many tables");
+        }
+        rc = mdb_dbi_open (txn, tables[i], MDB_CREATE, &self->dbis[i]);
+        self->names[i] = tables[i];
+        self->tables = i + 1;
+    }
+    if (rc) {
+        mdb_txn_abort (txn);
+        return s_lmdb_error (err, "open table", rc);
+    }
+    rc = mdb_txn_commit (txn);
+    return rc ? s_lmdb_error (err, "commit", rc) : 0;
+}
+
+store_t *
+store_new (const char *path, const char *const *tables, oerr_t *err)
+{
+    return store_new_sized (path, tables, STORE_INITIAL_MAP, err);
+}
+
+store_t *
+store_new_sized (const char *path, const char *const *tables, size_t initial, oerr_t *err)
+{
+    if (zsys_dir_create ("%s", path) != 0) {
+        oerr_set (err, ERR_INTERNAL, "", "store: cannot create %s: %s", path, strerror (errno));
+        return NULL;
+    }
+    store_t *self = (store_t *) zmalloc (sizeof (store_t));
+    snprintf (self->path, sizeof self->path, "%s", path);
+    int rc = mdb_env_create (&self->env);
+    if (rc == 0)
+        rc = mdb_env_set_maxdbs (self->env, STORE_MAX_TABLES);
+    if (rc == 0)
+        rc = mdb_env_open (self->env, path, 0, 0640);
+    if (rc) {
+        s_lmdb_error (err, "open", rc);
+        store_destroy (&self);
+        return NULL;
+    }
+    //  A reopened store may have grown earlier; never shrink it.
+    MDB_envinfo info;
+    mdb_env_info (self->env, &info);
+    self->mapsize = info.me_mapsize > initial ? info.me_mapsize : initial;
+    mdb_env_set_mapsize (self->env, self->mapsize);
+    if (s_open_tables (self, tables, err))
+        store_destroy (&self);
+    return self;
+}
+
+void
+store_destroy (store_t **self_p)
+{
+    if (self_p && *self_p) {
+        store_t *self = *self_p;
+        if (self->env)
+            mdb_env_close (self->env);
+        free (self);
+        *self_p = NULL;
+    }
+}
+
+static int
+s_grow (store_t *self, oerr_t *err)
+{
+    if (self->mapsize >= STORE_MAX_MAP)
+        return oerr_set (err, ERR_UNAVAILABLE, "", "store: map is at its maximum size");
+    size_t next = self->mapsize * 2;
+    int rc = mdb_env_set_mapsize (self->env, next);
+    if (rc)
+        return s_lmdb_error (err, "grow map", rc);
+    zsys_info ("event=store.grow path=%s mapsize=%zu", self->path, next);
+    self->mapsize = next;
+    return 0;
+}
+
+static int
+s_run (store_t *self, store_fn *fn, void *arg, unsigned flags, oerr_t *err)
+{
+    store_tx_t tx = {self, NULL, 0};
+    int rc = mdb_txn_begin (self->env, NULL, flags, &tx.txn);
+    if (rc == MDB_MAP_RESIZED) {
+        mdb_env_set_mapsize (self->env, 0);
+        rc = mdb_txn_begin (self->env, NULL, flags, &tx.txn);
+    }
+    if (rc)
+        return s_lmdb_error (err, "begin", rc);
+    int result = fn (&tx, arg);
+    if (result != 0 || tx.rc != 0) {
+        mdb_txn_abort (tx.txn);
+        if (tx.rc)
+            return tx.rc == MDB_MAP_FULL ? MDB_MAP_FULL : s_lmdb_error (err, "write", tx.rc);
+        return -1;
+    }
+    rc = (flags & MDB_RDONLY) ? (mdb_txn_abort (tx.txn), 0) : mdb_txn_commit (tx.txn);
+    if (rc == MDB_MAP_FULL)
+        return MDB_MAP_FULL;
+    return rc ? s_lmdb_error (err, "commit", rc) : 0;
+}
+
+int
+store_write (store_t *self, store_fn *fn, void *arg, oerr_t *err)
+{
+    while (true) {
+        int rc = s_run (self, fn, arg, 0, err);
+        if (rc != MDB_MAP_FULL)
+            return rc;
+        if (s_grow (self, err))
+            return -1;
+    }
+}
+
+int
+store_read (store_t *self, store_fn *fn, void *arg, oerr_t *err)
+{
+    return s_run (self, fn, arg, MDB_RDONLY, err);
+}
+
+int
+store_nested (store_tx_t *tx, store_fn *fn, void *arg)
+{
+    store_tx_t child = {tx->store, NULL, 0};
+    int rc = mdb_txn_begin (tx->store->env, tx->txn, 0, &child.txn);
+    if (rc) {
+        tx->rc = rc;
+        return -1;
+    }
+    int result = fn (&child, arg);
+    if (result != 0 || child.rc != 0) {
+        mdb_txn_abort (child.txn);
+        //  Running out of map space must fail the whole batch so it grows.
+        if (child.rc == MDB_MAP_FULL)
+            tx->rc = child.rc;
+        return -1;
+    }
+    rc = mdb_txn_commit (child.txn);
+    if (rc) {
+        tx->rc = rc;
+        return -1;
+    }
+    return 0;
+}
+
+bool
+store_failed (store_tx_t *tx)
+{
+    return tx->rc != 0;
+}
+
+static int
+s_dbi (store_tx_t *tx, const char *table, MDB_dbi *dbi)
+{
+    for (size_t i = 0; i < tx->store->tables; i++)
+        if (strcmp (tx->store->names[i], table) == 0) {
+            *dbi = tx->store->dbis[i];
+            return 0;
+        }
+    tx->rc = MDB_NOTFOUND;
+    zsys_error ("store: no table %s", table);
+    return -1;
+}
+
+static int
+s_fail (store_tx_t *tx, int rc)
+{
+    if (tx->rc == 0)
+        tx->rc = rc;
+    return -1;
+}
+
+int
+store_get (store_tx_t *tx, const char *table, const void *key, size_t klen, const void **val,
+           size_t *vlen)
+{
+    MDB_dbi dbi;
+    if (s_dbi (tx, table, &dbi))
+        return -1;
+    MDB_val k = {klen, (void *) key}, v;
+    int rc = mdb_get (tx->txn, dbi, &k, &v);
+    if (rc == MDB_NOTFOUND)
+        return 1;
+    if (rc)
+        return s_fail (tx, rc);
+    if (val)
+        *val = v.mv_data;
+    if (vlen)
+        *vlen = v.mv_size;
+    return 0;
+}
+
+static int
+s_put (store_tx_t *tx, const char *table, const void *key, size_t klen, const void *val,
+       size_t vlen, unsigned flags)
+{
+    MDB_dbi dbi;
+    if (s_dbi (tx, table, &dbi))
+        return -1;
+    MDB_val k = {klen, (void *) key}, v = {vlen, (void *) val};
+    int rc = mdb_put (tx->txn, dbi, &k, &v, flags);
+    return rc ? s_fail (tx, rc) : 0;
+}
+
+int
+store_put (store_tx_t *tx, const char *table, const void *key, size_t klen, const void *val,
+           size_t vlen)
+{
+    return s_put (tx, table, key, klen, val, vlen, 0);
+}
+
+int
+store_append (store_tx_t *tx, const char *table, const void *key, size_t klen,
+              const void *val, size_t vlen)
+{
+    return s_put (tx, table, key, klen, val, vlen, MDB_APPEND);
+}
+
+int
+store_del (store_tx_t *tx, const char *table, const void *key, size_t klen)
+{
+    MDB_dbi dbi;
+    if (s_dbi (tx, table, &dbi))
+        return -1;
+    MDB_val k = {klen, (void *) key};
+    int rc = mdb_del (tx->txn, dbi, &k, NULL);
+    return rc && rc != MDB_NOTFOUND ? s_fail (tx, rc) : 0;
+}
+
+static int
+s_cursor (store_tx_t *tx, const char *table, MDB_cursor **cursor)
+{
+    MDB_dbi dbi;
+    if (s_dbi (tx, table, &dbi))
+        return -1;
+    int rc = mdb_cursor_open (tx->txn, dbi, cursor);
+    return rc ? s_fail (tx, rc) : 0;
+}
+
+int
+store_scan (store_tx_t *tx, const char *table, const void *from, size_t flen,
+            const void *prefix, size_t plen, store_each_fn *fn, void *arg)
+{
+    MDB_cursor *cursor;
+    if (s_cursor (tx, table, &cursor))
+        return -1;
+    const void *start = from ? from : prefix;
+    size_t slen = from ? flen : plen;
+    MDB_val k = {slen, (void *) start}, v;
+    int rc = mdb_cursor_get (cursor, &k, &v, start && slen ? MDB_SET_RANGE : MDB_FIRST);
+    int result = 0;
+    while (rc == 0 && result == 0) {
+        if (prefix && (k.mv_size < plen || memcmp (k.mv_data, prefix, plen) != 0))
+            break;
+        result = fn (k.mv_data, k.mv_size, v.mv_data, v.mv_size, arg);
+        if (result == 0)
+            rc = mdb_cursor_get (cursor, &k, &v, MDB_NEXT);
+    }
+    mdb_cursor_close (cursor);
+    if (rc && rc != MDB_NOTFOUND)
+        return s_fail (tx, rc);
+    return result < 0 ? -1 : 0;
+}
+
+int
+store_last (store_tx_t *tx, const char *table, const void **key, size_t *klen,
+            const void **val, size_t *vlen)
+{
+    MDB_cursor *cursor;
+    if (s_cursor (tx, table, &cursor))
+        return -1;
+    MDB_val k, v;
+    int rc = mdb_cursor_get (cursor, &k, &v, MDB_LAST);
+    mdb_cursor_close (cursor);
+    if (rc == MDB_NOTFOUND)
+        return 1;
+    if (rc)
+        return s_fail (tx, rc);
+    if (key)
+        *key = k.mv_data, *klen = k.mv_size;
+    if (val)
+        *val = v.mv_data, *vlen = v.mv_size;
+    return 0;
+}
+
+int
+store_del_prefix (store_tx_t *tx, const char *table, const void *prefix, size_t plen)
+{
+    MDB_cursor *cursor;
+    if (s_cursor (tx, table, &cursor))
+        return -1;
+    MDB_val k = {plen, (void *) prefix}, v;
+    int rc = mdb_cursor_get (cursor, &k, &v, MDB_SET_RANGE);
+    while (rc == 0 && k.mv_size >= plen && memcmp (k.mv_data, prefix, plen) == 0) {
+        rc = mdb_cursor_del (cursor, 0);
+        //  Re-seek rather than trust the cursor's place after a delete.
+        k.mv_size = plen;
+        k.mv_data = (void *) prefix;
+        if (rc == 0)
+            rc = mdb_cursor_get (cursor, &k, &v, MDB_SET_RANGE);
+    }
+    mdb_cursor_close (cursor);
+    return rc && rc != MDB_NOTFOUND ? s_fail (tx, rc) : 0;
+}
+
+int
+store_usage (store_t *self, size_t *used, size_t *mapsize)
+{
+    MDB_envinfo info;
+    MDB_stat stat;
+    if (mdb_env_info (self->env, &info) || mdb_env_stat (self->env, &stat))
+        return -1;
+    *used = (info.me_last_pgno + 1) * (size_t) stat.ms_psize;
+    *mapsize = info.me_mapsize;
+    return 0;
+}
+
+void
+store_u64_key (uint64_t value, uint8_t key[8])
+{
+    for (int i = 7; i >= 0; i--, value >>= 8)
+        key[i] = (uint8_t) (value & 0xff);
+}
+
+uint64_t
+store_u64_from (const void *key)
+{
+    const uint8_t *p = (const uint8_t *) key;
+    uint64_t value = 0;
+    for (int i = 0; i < 8; i++)
+        value = (value << 8) | p[i];
+    return value;
+}

@@ -1,0 +1,66 @@
+/*  store - one LMDB environment per service instance. Transactions and
+    cursors never leave this module: callers pass a function that runs
+    inside a transaction and sees only an opaque store_tx_t.  */
+#ifndef OPSTAP_STORE_H
+#define OPSTAP_STORE_H
+
+#include "codec.h"
+
+typedef struct _store_t store_t;
+typedef struct _store_tx_t store_tx_t;
+
+//  Runs inside a transaction; returns 0 to commit, -1 to abort.
+typedef int (store_fn) (store_tx_t *tx, void *arg);
+//  Called per record by store_scan; 0 goes on, 1 stops, -1 fails the scan.
+typedef int (store_each_fn) (const void *key, size_t klen, const void *val, size_t vlen,
+                             void *arg);
+
+//  Opens (creating) the store at directory path with the named tables
+//  (NULL-terminated). NULL with err set on failure.
+store_t *store_new (const char *path, const char *const *tables, oerr_t *err);
+//  The same with the map's first size given (it grows by doubling).
+store_t *store_new_sized (const char *path, const char *const *tables, size_t initial,
+                          oerr_t *err);
+void store_destroy (store_t **self_p);
+
+//  Runs fn in one write transaction, committed (and synced) when fn returns
+//  0. When the map is full it grows the map and runs fn again, so fn must
+//  have no effects outside the transaction. Returns 0 when committed; -1
+//  when fn refused (err untouched) or the store failed (err set).
+int store_write (store_t *self, store_fn *fn, void *arg, oerr_t *err);
+int store_read (store_t *self, store_fn *fn, void *arg, oerr_t *err);
+//  Runs fn in a transaction nested in tx: when fn returns -1 only its own
+//  changes are undone. Returns fn's result.
+int store_nested (store_tx_t *tx, store_fn *fn, void *arg);
+//  True when an LMDB call inside tx failed (the whole transaction aborts).
+bool store_failed (store_tx_t *tx);
+
+//  0 found (val points into the map, valid until the transaction ends),
+//  1 not found, -1 failure.
+int store_get (store_tx_t *tx, const char *table, const void *key, size_t klen,
+               const void **val, size_t *vlen);
+int store_put (store_tx_t *tx, const char *table, const void *key, size_t klen,
+               const void *val, size_t vlen);
+//  Appends at the end of a table whose keys only grow (faster, checked).
+int store_append (store_tx_t *tx, const char *table, const void *key, size_t klen,
+                  const void *val, size_t vlen);
+//  0 deleted or absent, -1 failure.
+int store_del (store_tx_t *tx, const char *table, const void *key, size_t klen);
+//  Visits records with keys >= from (NULL: first) that start with prefix
+//  (NULL: any) in key order.
+int store_scan (store_tx_t *tx, const char *table, const void *from, size_t flen,
+                const void *prefix, size_t plen, store_each_fn *fn, void *arg);
+//  0 and the last record, 1 when the table is empty, -1 failure.
+int store_last (store_tx_t *tx, const char *table, const void **key, size_t *klen,
+                const void **val, size_t *vlen);
+//  Deletes every record whose key starts with prefix.
+int store_del_prefix (store_tx_t *tx, const char *table, const void *prefix, size_t plen);
+
+//  Bytes of the map in use and its size.
+int store_usage (store_t *self, size_t *used, size_t *mapsize);
+
+//  Big-endian uint64 keys sort in numeric order.
+void store_u64_key (uint64_t value, uint8_t key[8]);
+uint64_t store_u64_from (const void *key);
+
+#endif

@@ -1,0 +1,75 @@
+/*  follower - a test service that follows the intake stream.  */
+#include "follower.h"
+
+static const char *const s_tables[] = {"seen", "tally", NULL};
+static const char *const s_follows[] = {"intake", NULL};
+
+typedef struct {
+    uint64_t count;
+    uint64_t dups;
+    uint64_t gaps;
+    uint64_t last;
+} tally_t;
+
+static int
+s_load_tally (store_tx_t *tx, tally_t *t)
+{
+    const void *val;
+    size_t vlen;
+    memset (t, 0, sizeof *t);
+    int rc = store_get (tx, "tally", "t", 1, &val, &vlen);
+    if (rc == 0 && vlen == sizeof *t)
+        memcpy (t, val, sizeof *t);
+    return rc < 0 ? -1 : 0;
+}
+
+//  Records the event by seq; a seq seen before or skipped is counted.
+static int
+s_apply (store_tx_t *tx, const msgpack_object *event, void *arg)
+{
+    (void) arg;
+    tally_t t;
+    if (s_load_tally (tx, &t))
+        return -1;
+    uint64_t seq = (uint64_t) map_int (event, "seq", 0);
+    uint8_t key[8];
+    store_u64_key (seq, key);
+    int seen = store_get (tx, "seen", key, 8, NULL, NULL);
+    if (seen < 0)
+        return -1;
+    t.dups += seen == 0 ? 1 : 0;
+    t.gaps += seq != t.last + 1 ? 1 : 0;
+    t.last = seq;
+    t.count++;
+    if (store_put (tx, "seen", key, 8, "", 0))
+        return -1;
+    return store_put (tx, "tally", "t", 1, &t, sizeof t);
+}
+
+static int
+s_stats (cmd_ctx_t *ctx)
+{
+    tally_t t;
+    if (s_load_tally (cmd_tx (ctx), &t))
+        return cmd_store_fail (ctx);
+    kv_t *reply = cmd_reply (ctx);
+    kv_uint (reply, "count", t.count);
+    kv_uint (reply, "dups", t.dups);
+    kv_uint (reply, "gaps", t.gaps);
+    kv_uint (reply, "last", t.last);
+    return 0;
+}
+
+static const field_t s_no_fields[] = {{NULL, 0, false, 0, 0, 0, NULL, NULL}};
+
+static const command_t s_commands[] = {{"follower.stats", s_no_fields, s_stats, true, true},
+                                       {NULL, NULL, NULL, false, false}};
+
+static const service_def_t s_follower = {"follower", s_tables, s_commands, s_follows, s_apply,
+                                         NULL};
+
+const service_def_t *
+follower_service (void)
+{
+    return &s_follower;
+}

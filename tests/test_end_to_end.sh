@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# End to end, as a person would: start the built services on free loopback
+# ports, run every example through `opstap submit`, read the streams back
+# with `opstap tail` and with the independent Python subscriber, check
+# `opstap status`, scan everything printed for contact details, stop by pid.
+#   tests/test_end_to_end.sh BIN_DIR SOURCE_DIR
+set -uo pipefail
+bin="$1"
+src="$2"
+tmp="$(mktemp -d /tmp/opstap-e2e-XXXXXX)"
+pids=()
+failures=0
+checks=0
+
+cleanup() {
+  for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+check() { # check DESCRIPTION COMMAND...
+  local what="$1"; shift
+  checks=$((checks + 1))
+  if "$@"; then echo "ok   $what"; else echo "FAIL $what"; failures=$((failures + 1)); fi
+}
+
+free_base() {
+  /usr/bin/python3 - <<'PY'
+import random, socket
+for _ in range(200):
+    base = random.randrange(30000, 59000, 10)
+    socks = []
+    try:
+        for port in range(base, base + 50):
+            s = socket.socket(); s.bind(("127.0.0.1", port)); socks.append(s)
+        print(base); break
+    except OSError:
+        pass
+    finally:
+        for s in socks: s.close()
+PY
+}
+
+start_services() { # start_services DATA_DIR
+  pids=()
+  for service in intake training placement feedback reporting; do
+    [ -x "$bin/opstap-$service" ] || continue
+    "$bin/opstap-$service" --data "$1" 2>>"$tmp/services.log" &
+    pids+=("$!")
+  done
+}
+
+stop_services() {
+  local clean=0
+  for pid in "${pids[@]}"; do
+    kill -TERM "$pid"; wait "$pid" || clean=1
+  done
+  pids=()
+  return $clean
+}
+
+export OPSTAP_PORT_BASE="$(free_base)"
+base=$OPSTAP_PORT_BASE
+opstap="$bin/opstap"
+
+for example in "$src"/examples/*.jsonl; do
+  name="$(basename "$example" .jsonl)"
+  data="$tmp/var-$name"
+  start_services "$data"
+  check "$name: status --wait sees every service up" "$opstap" status --wait 10 >"$tmp/status"
+  lines=$(grep -cvE '^\s*(#|$)' "$example")
+  "$opstap" submit "$example" >"$tmp/$name.replies"
+  check "$name: submit exits 0" test $? -eq 0
+  check "$name: one ok reply per command ($lines)" \
+    test "$(grep -c '"ok":true' "$tmp/$name.replies")" -eq "$lines"
+  for service in intake training placement feedback; do
+    [ -x "$bin/opstap-$service" ] || continue
+    "$opstap" tail --service "$service" --from 1 >"$tmp/$name.$service.events"
+    check "$name: tail $service exits 0" test $? -eq 0
+    # Every sequence number once, in order.
+    check "$name: $service stream has seq 1..N" /usr/bin/python3 -c "
+import json, sys
+seqs = [json.loads(l)['seq'] for l in open(sys.argv[1])]
+sys.exit(0 if seqs == list(range(1, len(seqs) + 1)) else 1)" "$tmp/$name.$service.events"
+  done
+  stop_services
+  check "$name: every service stops cleanly on SIGTERM" test $? -eq 0
+done
+
+# The intake stream through the independent Python subscriber.
+data="$tmp/var-python"
+start_services "$data"
+"$opstap" status --wait 10 >/dev/null
+"$opstap" submit "$src/examples/intake.jsonl" >"$tmp/py.replies"
+"$opstap" tail --service intake --from 1 >"$tmp/py.tail"
+/usr/bin/python3 "$src/examples/subscriber.py" --replay "tcp://127.0.0.1:$((base + 2))" \
+  --events "tcp://127.0.0.1:$((base + 1))" --from 1 --until-idle 1 >"$tmp/py.events" \
+  2>"$tmp/py.err"
+check "python subscriber exits 0" test $? -eq 0
+check "python subscriber decodes every event ($(wc -l <"$tmp/py.tail"))" /usr/bin/python3 -c "
+import json, sys
+a = [json.loads(l) for l in open(sys.argv[1])]
+b = [json.loads(l) for l in open(sys.argv[2])]
+sys.exit(0 if len(a) == len(b) > 0 and a == b else 1)" "$tmp/py.tail" "$tmp/py.events"
+
+# Bad input: exit 1, every line still answered.
+printf '%s\n' '{"cmd":"candidate.get","office":"nijmegen","id":"c-anna"}' 'not json' \
+  '{"cmd":"candidate.get","office":"nijmegen","id":"123456782"}' >"$tmp/bad.jsonl"
+"$opstap" submit "$tmp/bad.jsonl" >"$tmp/bad.replies"
+check "submit with errors exits 1" test $? -eq 1
+check "submit answers every line" test "$(wc -l <"$tmp/bad.replies")" -eq 3
+check "a BSN-like id is refused" grep -q '"invalid_argument"' "$tmp/bad.replies"
+"$opstap" --config /nonexistent status >/dev/null 2>&1
+check "a missing directory file exits 2" test $? -eq 2
+
+# Contact details appear in the candidate.get reply and nowhere else.
+for secret in "anna@example.nl" "Anna de Vries" "06-11111111" "eva@example.nl"; do
+  check "no '$secret' in events or logs" \
+    bash -c "! grep -rqF '$secret' '$tmp'/*.events '$tmp/services.log' '$tmp/py.tail'"
+done
+check "candidate.get carries the contact details" grep -qF "anna@example.nl" "$tmp/py.replies"
+check "only candidate.get carries them" \
+  test "$(grep -cF 'anna@example.nl' "$tmp/py.replies")" -eq 1
+stop_services
+
+echo "$checks passed, $failures failed" | sed "s/^$checks passed/$((checks - failures)) passed/"
+[ "$failures" -eq 0 ]

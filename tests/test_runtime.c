@@ -1,0 +1,226 @@
+/*  test_runtime - the service runtime through intake and a follower:
+    group commit, rid dedup, framing, oversized messages, read-your-writes
+    waits, a follower that starts late.  */
+#include "follower.h"
+#include "intake.h"
+#include "json.h"
+#include "testkit.h"
+
+#define REG                                                                              \
+    "{\"cmd\":\"candidate.register\",\"office\":\"nijmegen\",\"id\":\"r-%d\","           \
+    "\"rid\":\"rid-%d\",\"birth_year\":1980,\"referral\":\"self\",\"benefit\":\"none\","  \
+    "\"treatment\":\"done\",\"criteria\":{\"psych_limitation\":true,\"motivated\":true,"  \
+    "\"willing_to_train\":true,\"arranges_benefits\":true,\"seeks_paid_work\":true},"     \
+    "\"consent\":{\"processing\":true,\"evaluation_contact\":false},"                    \
+    "\"date\":\"2020-01-06\"}"
+
+typedef struct {
+    char *dir;
+    directory_t *directory;
+    zactor_t *intake;
+    zactor_t *follower;
+    const dir_entry_t *in;
+    const dir_entry_t *fo;
+} fixture_t;
+
+static zactor_t *
+s_start (fixture_t *f, const service_def_t *def, const char *instance)
+{
+    char err[256];
+    service_opts_t opts = {instance, f->dir, f->directory, 0, 400};
+    zactor_t *actor = service_start (def, &opts, err, sizeof err);
+    if (!CHECK (actor != NULL))
+        fprintf (stderr, "start %s: %s\n", instance, err);
+    return actor;
+}
+
+static zframe_t *
+s_pack_json (const char *fmt, int a, int b)
+{
+    char *text = zsys_sprintf (fmt, a, b);
+    zframe_t *frame = NULL;
+    msgpack_sbuffer buf;
+    msgpack_sbuffer_init (&buf);
+    msgpack_packer pk;
+    msgpack_packer_init (&pk, &buf, msgpack_sbuffer_write);
+    char err[128];
+    if (json_to_msgpack (text, strlen (text), &pk, err, sizeof err) == 0)
+        frame = zframe_new (buf.data, buf.size);
+    msgpack_sbuffer_destroy (&buf);
+    free (text);
+    return frame;
+}
+
+//  500 commands in flight on one socket: all answered, one seq each.
+static void
+test_pipelined (fixture_t *f)
+{
+    zsock_t *dealer = zsock_new_dealer (f->in->command);
+    zsock_set_rcvtimeo (dealer, 10000);
+    for (int i = 0; i < 500; i++) {
+        zframe_t *frame = s_pack_json (REG, i, i);
+        zframe_send (&frame, dealer, 0);
+    }
+    bool seen[501] = {false};
+    int ok = 0;
+    for (int i = 0; i < 500; i++) {
+        zframe_t *frame = zframe_recv (dealer);
+        if (!frame)
+            break;
+        oerr_t err;
+        msg_t *msg = msg_decode (zframe_data (frame), zframe_size (frame), &err);
+        const msgpack_object *pos = msg ? obj_get (msg_root (msg), "position") : NULL;
+        int64_t seq = map_int (pos, "seq", 0);
+        if (map_bool (msg ? msg_root (msg) : NULL, "ok", false) && seq >= 1 && seq <= 500
+            && !seen[seq]) {
+            seen[seq] = true;
+            ok++;
+        }
+        msg_destroy (&msg);
+        zframe_destroy (&frame);
+    }
+    CHECK (ok == 500);
+    zsock_destroy (&dealer);
+}
+
+static void
+test_rid (fixture_t *f)
+{
+    tk_client_t *client = tk_client_new (f->in->command);
+    //  The same rid twice: applied once, answered the same.
+    tk_msg_t *a = tk_expect (client, NULL, REG, 9000, 9000);
+    tk_msg_t *b = tk_expect (client, NULL, REG, 9000, 9000);
+    CHECK (tk_int (a, "position.seq") == tk_int (b, "position.seq"));
+    tk_msg_destroy (&a);
+    tk_msg_destroy (&b);
+    //  A rid reused for another command is a conflict.
+    tk_msg_t *c = tk_expect (client, "conflict",
+                             "{\"cmd\":\"candidate.info_session\",\"rid\":\"rid-9000\","
+                             "\"office\":\"nijmegen\",\"id\":\"r-9000\",\"date\":\"2020-01-07\"}");
+    CHECK (streq (tk_str (c, "error.field"), "rid"));
+    CHECK (streq (tk_str (c, "rid"), "rid-9000"));
+    tk_msg_destroy (&c);
+    //  A failed command is not remembered: the retry is evaluated anew.
+    tk_msg_t *d = tk_expect (client, "not_found",
+                             "{\"cmd\":\"candidate.info_session\",\"rid\":\"late-1\","
+                             "\"office\":\"nijmegen\",\"id\":\"r-late\",\"date\":\"2020-01-07\"}");
+    tk_msg_destroy (&d);
+    tk_msg_t *e = tk_expect (client, NULL, REG, 777777, 777777);
+    tk_msg_destroy (&e);
+    tk_client_destroy (&client);
+    zlistx_t *events = tk_replay_all (f->in->replay, 1);
+    int registrations = 0;
+    for (tk_msg_t *ev = (tk_msg_t *) zlistx_first (events); ev;
+         ev = (tk_msg_t *) zlistx_next (events))
+        registrations += streq (tk_str (ev, "candidate"), "r-9000");
+    CHECK (registrations == 1);
+    CHECK (zlistx_size (events) == 502);
+    tk_events_destroy (&events);
+}
+
+static void
+test_framing (fixture_t *f)
+{
+    tk_client_t *client = tk_client_new (f->in->command);
+    zmsg_t *msg = zmsg_new ();
+    zmsg_addstr (msg, "one");
+    zmsg_addstr (msg, "two");
+    tk_msg_t *r = tk_call_frames (client, &msg);
+    CHECK (streq (tk_code (r), "invalid_argument") && streq (tk_str (r, "error.field"), "frame"));
+    tk_msg_destroy (&r);
+    //  300 KiB: over the body limit, under the socket's: a clear refusal.
+    size_t size = 300 * 1024;
+    uint8_t *big = (uint8_t *) calloc (1, size);
+    big[0] = 0x81;
+    r = tk_call_raw (client, big, size);
+    CHECK (streq (tk_code (r), "invalid_argument") && streq (tk_str (r, "error.field"), "frame"));
+    tk_msg_destroy (&r);
+    free (big);
+    //  2 MiB: over the socket limit: the connection is dropped, others served.
+    size = 2 * 1024 * 1024;
+    big = (uint8_t *) calloc (1, size);
+    zsock_t *hostile = zsock_new_dealer (f->in->command);
+    zframe_t *huge = zframe_new (big, size);
+    zframe_send (&huge, hostile, 0);
+    zclock_sleep (200);
+    zsock_destroy (&hostile);
+    free (big);
+    r = tk_expect (client, NULL, "{\"cmd\":\"service.status\"}");
+    CHECK (tk_int (r, "head") == 502);
+    tk_msg_destroy (&r);
+    tk_client_destroy (&client);
+    //  A REQ peer gets its delimiter back.
+    zsock_t *req = zsock_new_req (f->in->command);
+    zsock_set_rcvtimeo (req, 5000);
+    zframe_t *frame = s_pack_json ("{\"cmd\":\"service.status\"}", 0, 0);
+    zframe_send (&frame, req, 0);
+    zframe_t *reply = zframe_recv (req);
+    CHECK (reply && zframe_size (reply) > 0);
+    zframe_destroy (&reply);
+    zsock_destroy (&req);
+}
+
+static void
+test_follower (fixture_t *f)
+{
+    //  Started after 502 events: it catches up, each once, in order.
+    f->follower = s_start (f, follower_service (), "follower");
+    tk_client_t *client = tk_client_new (f->fo->command);
+    tk_msg_t *r = tk_expect (client, NULL,
+                             "{\"cmd\":\"follower.stats\",\"after\":[{\"service\":\"intake\","
+                             "\"instance\":\"intake\",\"seq\":502}]}");
+    CHECK (tk_int (r, "count") == 502 && tk_int (r, "dups") == 0 && tk_int (r, "gaps") == 0);
+    tk_msg_destroy (&r);
+    //  A position it cannot reach in time: unavailable, naming after.
+    r = tk_expect (client, "unavailable",
+                   "{\"cmd\":\"follower.stats\",\"after\":[{\"service\":\"intake\","
+                   "\"instance\":\"intake\",\"seq\":99999}]}");
+    CHECK (streq (tk_str (r, "error.field"), "after"));
+    tk_msg_destroy (&r);
+    r = tk_expect (client, "invalid_argument",
+                   "{\"cmd\":\"follower.stats\",\"after\":[{\"service\":\"intake\"}]}");
+    tk_msg_destroy (&r);
+    //  Live events arrive through the hint path too.
+    tk_client_t *intake = tk_client_new (f->in->command);
+    tk_msg_t *reg = tk_expect (intake, NULL, REG, 424242, 424242);
+    tk_msg_destroy (&reg);
+    int64_t deadline = zclock_mono () + 5000;
+    int64_t count = 0;
+    while (count != 503 && zclock_mono () < deadline) {
+        r = tk_call (client, "{\"cmd\":\"follower.stats\"}");
+        count = tk_int (r, "count");
+        tk_msg_destroy (&r);
+        zclock_sleep (20);
+    }
+    CHECK (count == 503);
+    r = tk_expect (client, NULL, "{\"cmd\":\"service.status\"}");
+    CHECK (tk_int (r, "consumers.0.position") == 503 && tk_int (r, "consumers.0.lag") == 0);
+    tk_msg_destroy (&r);
+    tk_client_destroy (&intake);
+    tk_client_destroy (&client);
+}
+
+int
+main (void)
+{
+    zsys_init ();
+    fixture_t f = {tk_tmpdir (), NULL, NULL, NULL, NULL, NULL};
+    int base = tk_port_base ();
+    char *config = tk_write_config (f.dir, base);
+    tk_add_follower (config, base);
+    char err[256];
+    f.directory = directory_new (config, err, sizeof err);
+    f.in = directory_instance (f.directory, "intake");
+    f.fo = directory_instance (f.directory, "follower");
+    f.intake = s_start (&f, intake_service (), "intake");
+    test_pipelined (&f);
+    test_rid (&f);
+    test_framing (&f);
+    test_follower (&f);
+    zactor_destroy (&f.follower);
+    zactor_destroy (&f.intake);
+    directory_destroy (&f.directory);
+    free (config);
+    tk_rmdir (&f.dir);
+    return tk_done ("test_runtime");
+}

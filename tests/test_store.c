@@ -1,0 +1,136 @@
+/*  test_store - the LMDB wrapper: records, scans, nested transactions and a
+    map that grows by itself.  */
+#include "store.h"
+#include "testkit.h"
+
+static const char *const s_tables[] = {"things", "log", NULL};
+
+typedef struct {
+    int step;
+    int count;
+} work_t;
+
+static int
+s_fill (store_tx_t *tx, void *arg)
+{
+    (void) arg;
+    const char *keys[] = {"a/1", "a/2", "b/1", "a/3"};
+    for (int i = 0; i < 4; i++)
+        if (store_put (tx, "things", keys[i], 3, keys[i], 3))
+            return -1;
+    uint8_t key[8];
+    for (uint64_t seq = 1; seq <= 300; seq++) {
+        store_u64_key (seq, key);
+        if (store_append (tx, "log", key, 8, "x", 1))
+            return -1;
+    }
+    return 0;
+}
+
+static int
+s_count (const void *key, size_t klen, const void *val, size_t vlen, void *arg)
+{
+    (void) key;
+    (void) klen;
+    (void) val;
+    (void) vlen;
+    ((work_t *) arg)->count++;
+    return 0;
+}
+
+static int
+s_read (store_tx_t *tx, void *arg)
+{
+    work_t *w = (work_t *) arg;
+    const void *val;
+    size_t vlen;
+    CHECK (store_get (tx, "things", "a/2", 3, &val, &vlen) == 0 && vlen == 3
+           && memcmp (val, "a/2", 3) == 0);
+    CHECK (store_get (tx, "things", "zz", 2, &val, &vlen) == 1);
+    w->count = 0;
+    CHECK (store_scan (tx, "things", NULL, 0, "a/", 2, s_count, w) == 0 && w->count == 3);
+    w->count = 0;
+    uint8_t from[8];
+    store_u64_key (251, from);
+    CHECK (store_scan (tx, "log", from, 8, NULL, 0, s_count, w) == 0 && w->count == 50);
+    const void *key;
+    size_t klen;
+    CHECK (store_last (tx, "log", &key, &klen, NULL, NULL) == 0 && store_u64_from (key) == 300);
+    return 0;
+}
+
+static int
+s_fail_inside (store_tx_t *tx, void *arg)
+{
+    (void) arg;
+    store_put (tx, "things", "c/1", 3, "no", 2);
+    return -1;
+}
+
+static int
+s_nested (store_tx_t *tx, void *arg)
+{
+    (void) arg;
+    CHECK (store_nested (tx, s_fail_inside, NULL) == -1);
+    CHECK (!store_failed (tx));
+    CHECK (store_del_prefix (tx, "things", "a/", 2) == 0);
+    CHECK (store_append (tx, "log", "\0\0\0\0\0\0\0\1", 8, "y", 1) == -1); //  not at the end
+    return 0;
+}
+
+static int
+s_after_nested (store_tx_t *tx, void *arg)
+{
+    work_t *w = (work_t *) arg;
+    CHECK (store_get (tx, "things", "c/1", 3, NULL, NULL) == 1);
+    w->count = 0;
+    store_scan (tx, "things", NULL, 0, NULL, 0, s_count, w);
+    return 0;
+}
+
+static int
+s_big (store_tx_t *tx, void *arg)
+{
+    work_t *w = (work_t *) arg;
+    char value[4096];
+    memset (value, 'v', sizeof value);
+    for (int i = 0; i < 256; i++) {
+        char key[32];
+        snprintf (key, sizeof key, "big/%04d/%04d", w->step, i);
+        if (store_put (tx, "things", key, strlen (key), value, sizeof value))
+            return -1;
+    }
+    return 0;
+}
+
+int
+main (void)
+{
+    zsys_init ();
+    char *dir = tk_tmpdir ();
+    oerr_t err;
+    store_t *store = store_new_sized (dir, s_tables, 1024 * 1024, &err);
+    CHECK (store != NULL);
+    work_t w = {0, 0};
+    CHECK (store_write (store, s_fill, NULL, &err) == 0);
+    CHECK (store_read (store, s_read, &w, &err) == 0);
+    CHECK (store_write (store, s_nested, NULL, &err) != 0); //  the failed append aborts all
+    CHECK (store_read (store, s_after_nested, &w, &err) == 0 && w.count == 4);
+    //  Write 8 MiB into a 1 MiB map: it grows and keeps everything.
+    for (w.step = 0; w.step < 8; w.step++)
+        CHECK (store_write (store, s_big, &w, &err) == 0);
+    size_t used = 0, mapsize = 0;
+    CHECK (store_usage (store, &used, &mapsize) == 0 && mapsize >= 8 * 1024 * 1024);
+    store_destroy (&store);
+    CHECK (store == NULL);
+    store_destroy (&store); //  NULL is fine
+    //  Reopened, the data is there and the map is not smaller.
+    store = store_new_sized (dir, s_tables, 1024 * 1024, &err);
+    w.count = 0;
+    CHECK (store && store_read (store, s_after_nested, &w, &err) == 0 && w.count == 4 + 8 * 256);
+    store_destroy (&store);
+    //  A store that cannot be created reports why.
+    CHECK (store_new ("/proc/opstap-no", s_tables, &err) == NULL && err.message[0]);
+    tk_rmdir (&dir);
+    return tk_done ("test_store");
+}
