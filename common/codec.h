@@ -38,7 +38,9 @@ const char *err_code_name (err_code_t code);
 int oerr_set (oerr_t *err, err_code_t code, const char *field, const char *fmt, ...)
     __attribute__ ((format (printf, 4, 5)));
 
-//  A decoded message: owns the memory its objects point into.
+//  A decoded message. Its objects point into the bytes it was decoded from
+//  (msgpack-c does not copy strings): keep those bytes alive as long as the
+//  message, and copy out what must outlive them.
 typedef struct _msg_t msg_t;
 
 //  Decodes one map of at most CODEC_MAX_BODY bytes within the limits above;

@@ -12,8 +12,11 @@
 
 #define CONSUMER_TABLES "positions"
 
-//  Applies one event inside the consumer's transaction. Returns 0 when
-//  applied or deliberately ignored; -1 aborts the batch (it is retried).
+//  Applies one event inside the consumer's transaction (nested: a refusal
+//  undoes only this event's changes). Returns 0 when applied or ignored.
+//  -1 with a store failure aborts the batch, which is fetched and applied
+//  again; -1 otherwise means the event cannot be used: it is logged and
+//  passed, so one bad event never stalls the stream.
 typedef int (consumer_apply_fn) (store_tx_t *tx, const msgpack_object *event, void *arg);
 //  Called after the position advanced (committed).
 typedef void (consumer_progress_fn) (void *arg);

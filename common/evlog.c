@@ -182,11 +182,21 @@ evlog_pseudonymise (store_tx_t *tx, const char *subject, const char *token,
     prefix[len] = 0;
     seqs_t *seqs = (seqs_t *) zmalloc (sizeof (seqs_t));
     seqs->prefix = len + 1;
-    int rc = store_scan (tx, "subjects", NULL, 0, prefix, len + 1, s_gather, seqs);
-    for (size_t i = 0; rc == 0 && i < seqs->count; i++)
-        rc = s_rewrite (tx, seqs->seqs[i], subject, token, drop);
+    int rc = 0;
+    //  In rounds of at most 4096 events, each round's index entries removed,
+    //  until the subject has none left.
+    do {
+        seqs->count = 0;
+        rc = store_scan (tx, "subjects", NULL, 0, prefix, len + 1, s_gather, seqs);
+        for (size_t i = 0; rc == 0 && i < seqs->count; i++) {
+            uint8_t key[CODEC_ID_MAX + 9];
+            memcpy (key, prefix, len + 1);
+            store_u64_key (seqs->seqs[i], key + len + 1);
+            rc = s_rewrite (tx, seqs->seqs[i], subject, token, drop);
+            if (rc == 0)
+                rc = store_del (tx, "subjects", key, len + 9);
+        }
+    } while (rc == 0 && seqs->count > 0);
     free (seqs);
-    if (rc == 0)
-        rc = store_del_prefix (tx, "subjects", prefix, len + 1);
     return rc;
 }

@@ -2,6 +2,7 @@
 #include "service.h"
 
 #include "evlog.h"
+#include "replay.h"
 #include "request.h"
 
 #define SERVICE_BATCH_DEFAULT 64
@@ -405,7 +406,7 @@ s_on_tick (zloop_t *loop, int timer_id, void *arg)
 }
 
 //  --------------------------------------------------------------------------
-//  Status and replay
+//  Status
 
 static void
 s_reply_status (service_t *self, request_t *request)
@@ -437,58 +438,11 @@ s_reply_status (service_t *self, request_t *request)
     request_destroy (&request);
 }
 
-static bool
-s_always (const char *cmd, void *arg)
-{
-    (void) cmd;
-    (void) arg;
-    return true;
-}
-
-static const field_t s_replay_fields[] = {
-    {"from", F_INT, true, 1, 9007199254740992.0, 0, NULL, NULL},
-    {"max", F_INT, false, 1, 1000, 0, NULL, NULL},
-    {NULL, 0, false, 0, 0, 0, NULL, NULL}};
-
-typedef struct {
-    uint64_t from;
-    uint32_t max;
-    msgpack_sbuffer *out;
-} replay_args_t;
-
-static int
-s_read_replay (store_tx_t *tx, void *arg)
-{
-    replay_args_t *r = (replay_args_t *) arg;
-    return evlog_replay (tx, r->from, r->max, r->out);
-}
-
 static int
 s_on_replay (zloop_t *loop, zsock_t *reader, void *arg)
 {
     (void) loop;
-    service_t *self = (service_t *) arg;
-    zmsg_t *msg = zmsg_recv (reader);
-    request_t *request = request_new (&msg, s_always, NULL);
-    if (!request)
-        return 0;
-    oerr_t err;
-    const msgpack_object *body = request_body (request);
-    if (!request_failed (request) && strcmp (request_cmd (request), "replay") != 0) {
-        oerr_set (&err, ERR_INVALID_ARGUMENT, "cmd", "the replay endpoint only takes replay");
-        request_fail (request, &err);
-    }
-    else if (!request_failed (request)
-             && schema_check (body, s_replay_fields, s_envelope, &err) != 0)
-        request_fail (request, &err);
-    if (!request_failed (request)) {
-        replay_args_t r = {(uint64_t) map_int (body, "from", 1),
-                           (uint32_t) map_int (body, "max", 256), request_reply (request)};
-        if (store_read (self->store, s_read_replay, &r, &err) != 0)
-            request_fail (request, &err);
-    }
-    request_send (request, reader);
-    request_destroy (&request);
+    replay_answer (((service_t *) arg)->store, reader);
     return 0;
 }
 

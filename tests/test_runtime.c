@@ -160,6 +160,33 @@ test_framing (fixture_t *f)
     zsock_destroy (&req);
 }
 
+//  The replay endpoint refuses what is not a well-formed replay request.
+static void
+test_replay_refusals (fixture_t *f)
+{
+    tk_client_t *client = tk_client_new (f->in->replay);
+    const char *bad[] = {"{\"cmd\":\"candidate.get\",\"from\":1}", "{\"cmd\":\"replay\",\"from\":0}",
+                         "{\"cmd\":\"replay\",\"from\":1,\"max\":1001}",
+                         "{\"cmd\":\"replay\",\"from\":\"1\"}", "{\"cmd\":\"replay\"}"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        tk_msg_t *r = tk_expect (client, "invalid_argument", "%s", bad[i]);
+        tk_msg_destroy (&r);
+    }
+    tk_msg_t *r = tk_call_raw (client, "\xc1", 1);
+    CHECK (streq (tk_code (r), "invalid_argument"));
+    tk_msg_destroy (&r);
+    //  Past the head: an empty list; max bounds the batch.
+    r = tk_expect (client, NULL, "{\"cmd\":\"replay\",\"from\":100000}");
+    CHECK (tk_get (r, "events") && tk_get (r, "events")->via.array.size == 0);
+    CHECK (tk_int (r, "head") == 502);
+    tk_msg_destroy (&r);
+    r = tk_expect (client, NULL, "{\"cmd\":\"replay\",\"from\":10,\"max\":3}");
+    CHECK (tk_get (r, "events") && tk_get (r, "events")->via.array.size == 3);
+    CHECK (tk_int (r, "events.0.seq") == 10 && tk_int (r, "events.2.seq") == 12);
+    tk_msg_destroy (&r);
+    tk_client_destroy (&client);
+}
+
 static void
 test_follower (fixture_t *f)
 {
@@ -216,6 +243,7 @@ main (void)
     test_pipelined (&f);
     test_rid (&f);
     test_framing (&f);
+    test_replay_refusals (&f);
     test_follower (&f);
     zactor_destroy (&f.follower);
     zactor_destroy (&f.intake);
