@@ -383,28 +383,43 @@ codec_valid_label (const char *text, size_t len)
     return true;
 }
 
+//  Length of the well-formed UTF-8 sequence at s (n >= 1 bytes available),
+//  0 if it is not one: overlong forms, surrogates and code points above
+//  U+10FFFF are not well formed (RFC 3629).
+size_t
+codec_utf8_len (const unsigned char *s, size_t n)
+{
+    if (s[0] < 0x80)
+        return 1;
+    size_t len;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (s[0] >= 0xC2 && s[0] <= 0xDF)
+        len = 2;
+    else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
+        len = 3;
+        lo = s[0] == 0xE0 ? 0xA0 : lo;
+        hi = s[0] == 0xED ? 0x9F : hi;
+    } else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
+        len = 4;
+        lo = s[0] == 0xF0 ? 0x90 : lo;
+        hi = s[0] == 0xF4 ? 0x8F : hi;
+    } else
+        return 0;
+    if (n < len || s[1] < lo || s[1] > hi)
+        return 0;
+    for (size_t i = 2; i < len; i++)
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+    return len;
+}
+
 bool
 codec_valid_utf8 (const char *text, size_t len)
 {
-    const uint8_t *p = (const uint8_t *) text;
-    size_t i = 0;
-    while (i < len) {
-        uint8_t c = p[i];
-        size_t n = c < 0x80 ? 0 : (c & 0xe0) == 0xc0 ? 1 : (c & 0xf0) == 0xe0 ? 2
-                                  : (c & 0xf8) == 0xf0 ? 3 : 4;
-        if (n == 4 || (n == 1 && c < 0xc2) || (c == 0xf4 && i + 1 < len && p[i + 1] > 0x8f)
-            || c > 0xf4 || len - i - 1 < n)
+    const unsigned char *p = (const unsigned char *) text;
+    for (size_t i = 0, n = 0; i < len; i += n)
+        if ((n = codec_utf8_len (p + i, len - i)) == 0)
             return false;
-        uint32_t cp = n == 0 ? c : c & (0x3f >> n);
-        for (size_t k = 1; k <= n; k++) {
-            if ((p[i + k] & 0xc0) != 0x80)
-                return false;
-            cp = (cp << 6) | (p[i + k] & 0x3f);
-        }
-        if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || (cp >= 0xd800 && cp <= 0xdfff))
-            return false;
-        i += n + 1;
-    }
     return true;
 }
 

@@ -30,7 +30,7 @@ typedef enum {
 typedef struct {
     err_code_t code;
     char field[96];
-    char message[256];
+    char message[512];
 } oerr_t;
 
 const char *err_code_name (err_code_t code);
@@ -71,6 +71,9 @@ bool codec_valid_id (const char *text, size_t len);
 bool codec_bsn_like (const char *text, size_t len);
 bool codec_valid_label (const char *text, size_t len);
 bool codec_valid_utf8 (const char *text, size_t len);
+//  Length of the well-formed UTF-8 sequence at s (n >= 1 bytes), 0 when it
+//  is not one (overlong forms, surrogates, above U+10FFFF: RFC 3629).
+size_t codec_utf8_len (const unsigned char *s, size_t n);
 //  Parses YYYY-MM-DD into days since 1970-01-01; -1 if not a real date.
 int codec_parse_date (const char *text, size_t len, int32_t *days);
 int codec_date_year (const char *date);

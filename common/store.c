@@ -58,6 +58,27 @@ s_open_tables (store_t *self, const char *const *tables, oerr_t *err)
     return rc ? s_lmdb_error (err, "commit", rc) : 0;
 }
 
+//  mkdir -p that tolerates another process creating the same directories
+//  at the same moment (services of one set start together).
+static int
+s_make_dirs (const char *path)
+{
+    char partial[512];
+    size_t len = strlen (path);
+    if (len == 0 || len >= sizeof partial)
+        return -1;
+    for (size_t i = 1; i <= len; i++) {
+        if (path[i] != '/' && path[i] != 0)
+            continue;
+        memcpy (partial, path, i);
+        partial[i] = 0;
+        if (mkdir (partial, 0750) != 0 && errno != EEXIST)
+            return -1;
+    }
+    struct stat info;
+    return stat (path, &info) == 0 && S_ISDIR (info.st_mode) ? 0 : -1;
+}
+
 store_t *
 store_new (const char *path, const char *const *tables, oerr_t *err)
 {
@@ -67,7 +88,7 @@ store_new (const char *path, const char *const *tables, oerr_t *err)
 store_t *
 store_new_sized (const char *path, const char *const *tables, size_t initial, oerr_t *err)
 {
-    if (zsys_dir_create ("%s", path) != 0) {
+    if (s_make_dirs (path) != 0) {
         oerr_set (err, ERR_INTERNAL, "", "store: cannot create %s: %s", path, strerror (errno));
         return NULL;
     }

@@ -71,6 +71,8 @@ s_port_free (int port)
 int
 tk_port_base (void)
 {
+    //  Tests run in parallel: each process must draw its own ports.
+    srandom ((unsigned) getpid () ^ (unsigned) zclock_usecs ());
     for (int attempt = 0; attempt < 200; attempt++) {
         int base = 20000 + (int) (randof (3500)) * 10;
         bool ok = true;
