@@ -580,7 +580,7 @@ static void
 s_actor (zsock_t *pipe, void *arg)
 {
     args_t *args = (args_t *) arg;
-    char err[256] = "";
+    char err[sizeof ((oerr_t *) 0)->message + 64] = "";
     service_t *self = s_service_new (args, pipe, err, sizeof err);
     zsock_signal (pipe, 0);
     if (!self) {

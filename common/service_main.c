@@ -60,7 +60,7 @@ service_main (const service_def_t *def, int argc, char *argv[])
         return s_usage (def->service);
     zsys_init ();
     zsys_set_logident (def->service);
-    char err[256];
+    char err[640];
     directory_t *directory = directory_new (opts.config, err, sizeof err);
     if (!directory) {
         zsys_error ("event=config.error message=\"%s\"", err);
