@@ -150,10 +150,13 @@ s_pack_ok (cmd_ctx_t *ctx, msgpack_sbuffer *out)
     msgpack_sbuffer_clear (out);
     msgpack_packer pk;
     msgpack_packer_init (&pk, out, msgpack_sbuffer_write);
-    kv_pack_map (&ctx->reply, &pk, out, 2 + (*rid ? 1 : 0));
+    //  ok (and rid) first, so a person reading the reply sees them first.
+    msgpack_pack_map (&pk, ctx->reply.count + 2 + (*rid ? 1 : 0));
     pk_kv_bool (&pk, "ok", true);
     if (*rid)
         pk_kv_str (&pk, "rid", rid);
+    if (ctx->reply.buf.size)
+        msgpack_sbuffer_write (out, ctx->reply.buf.data, ctx->reply.buf.size);
     pk_str (&pk, "position");
     msgpack_pack_map (&pk, 3);
     pk_kv_str (&pk, "service", self->args.def->service);

@@ -15,6 +15,8 @@ static const char s_usage[] =
     "                      print a service's events as JSON lines\n"
     "  status [--wait SECONDS] [--json]\n"
     "                      show every instance, its stream head and consumer lag\n"
+    "  report [--office O] --from DATE --to DATE [--k N] [--format table|json|csv]\n"
+    "                      report.summary per office and in total (default: table)\n"
     "  help                this text\n"
     "\n"
     "--config FILE overrides OPSTAP_CONFIG (the directory file); without either\n"
@@ -61,6 +63,8 @@ static subcommand_fn *s_subcommand(const char *name)
         return opstap_tail;
     if (strcmp(name, "status") == 0)
         return opstap_status;
+    if (strcmp(name, "report") == 0)
+        return opstap_report;
     return NULL;
 }
 

@@ -31,6 +31,7 @@ typedef struct {
 int opstap_submit(opstap_t *opstap, int argc, char **argv);
 int opstap_tail(opstap_t *opstap, int argc, char **argv);
 int opstap_status(opstap_t *opstap, int argc, char **argv);
+int opstap_report(opstap_t *opstap, int argc, char **argv);
 
 //  Prints the reason and the usage on stderr; returns OPSTAP_EXIT_USAGE.
 int opstap_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -1,0 +1,437 @@
+/*  agg - counters by day and month, offices, labels and distinct records.  */
+#include "agg.h"
+
+//  --------------------------------------------------------------------------
+//  Events
+
+int
+agg_event (agg_event_t *self, const msgpack_object *event)
+{
+    memset (self, 0, sizeof *self);
+    self->event = event;
+    map_str (event, "service", self->service, sizeof self->service);
+    map_str (event, "type", self->type, sizeof self->type);
+    map_str (event, "office", self->office, sizeof self->office);
+    if (!agg_date (self, "date", self->date)) {
+        char at[32] = "";
+        self->date[0] = 0;
+        map_str (event, "at", at, sizeof at);
+        at[10] = 0;
+        if (codec_parse_date (at, strlen (at), NULL) == 0)
+            memcpy (self->date, at, 11);
+    }
+    if (!*self->type || !codec_valid_id (self->office, strlen (self->office)))
+        return -1;
+    return 0;
+}
+
+const char *
+agg_str (const agg_event_t *self, const char *key, char *buf, size_t size)
+{
+    buf[0] = 0;
+    const msgpack_object *obj = obj_get (self->event, key);
+    if (obj && obj_str (obj, buf, size) != 0)
+        buf[0] = 0;
+    return buf;
+}
+
+const char *
+agg_date (const agg_event_t *self, const char *key, char buf[11])
+{
+    agg_str (self, key, buf, 11);
+    return codec_parse_date (buf, strlen (buf), NULL) == 0 ? buf : NULL;
+}
+
+int
+agg_index (const char *const *list, const char *value)
+{
+    for (int i = 0; list[i]; i++)
+        if (strcmp (list[i], value) == 0)
+            return i;
+    return -1;
+}
+
+//  --------------------------------------------------------------------------
+//  Keys and values
+
+size_t
+agg_key (char out[AGG_KEY], const char *const *parts, size_t count)
+{
+    size_t len = 0;
+    for (size_t i = 0; i < count; i++) {
+        size_t n = strlen (parts[i]);
+        if (len + n + 1 > AGG_KEY)
+            return 0;
+        memcpy (out + len, parts[i], n);
+        len += n;
+        if (i + 1 < count)
+            out[len++] = 0;
+    }
+    return len;
+}
+
+void
+agg_put_i64 (uint8_t out[8], int64_t value)
+{
+    store_u64_key ((uint64_t) value, out);
+}
+
+int64_t
+agg_get_i64 (const void *data, size_t size)
+{
+    return size == 8 ? (int64_t) store_u64_from (data) : 0;
+}
+
+//  Adds delta to the int64 under key; a record that comes back to zero is
+//  removed, so changes that cancel leave nothing behind.
+int
+agg_count (store_tx_t *tx, const char *table, const char *key, size_t klen, int64_t delta)
+{
+    const void *val;
+    size_t vlen;
+    int rc = store_get (tx, table, key, klen, &val, &vlen);
+    if (rc < 0)
+        return -1;
+    int64_t value = (rc == 0 ? agg_get_i64 (val, vlen) : 0) + delta;
+    if (value == 0)
+        return store_del (tx, table, key, klen);
+    uint8_t bytes[8];
+    agg_put_i64 (bytes, value);
+    return store_put (tx, table, key, klen, bytes, 8);
+}
+
+//  --------------------------------------------------------------------------
+//  Counters
+
+static size_t
+s_counter_key (char out[AGG_KEY], const char *office, const char *metric, char level,
+               const char *date)
+{
+    char tail[16];
+    snprintf (tail, sizeof tail, "%c%s", level, date ? date : "");
+    const char *parts[] = {office, metric, tail};
+    return agg_key (out, parts, 3);
+}
+
+int
+agg_add (store_tx_t *tx, const char *office, const char *metric, const char *date,
+         int64_t delta)
+{
+    char key[AGG_KEY], month[8];
+    snprintf (month, sizeof month, "%.7s", date);
+    size_t day_len = s_counter_key (key, office, metric, 'D', date);
+    if (!day_len || delta == 0)
+        return day_len ? 0 : -1;
+    if (agg_count (tx, "counts", key, day_len, delta))
+        return -1;
+    size_t month_len = s_counter_key (key, office, metric, 'M', month);
+    return agg_count (tx, "counts", key, month_len, delta);
+}
+
+int
+agg_add2 (store_tx_t *tx, const char *office, const char *prefix, const char *name,
+          const char *date, int64_t delta)
+{
+    char metric[160];
+    snprintf (metric, sizeof metric, "%s.%s", prefix, name);
+    return agg_add (tx, office, metric, date, delta);
+}
+
+typedef struct {
+    size_t plen;
+    const char *hi; //  last date (or month) that counts
+    int64_t sum;
+} range_t;
+
+static int
+s_range_each (const void *key, size_t klen, const void *val, size_t vlen, void *arg)
+{
+    range_t *r = (range_t *) arg;
+    size_t hlen = strlen (r->hi);
+    if (klen - r->plen != hlen || memcmp ((const char *) key + r->plen, r->hi, hlen) > 0)
+        return 1;
+    r->sum += agg_get_i64 (val, vlen);
+    return 0;
+}
+
+//  Sums one level's records with dates in [lo, hi].
+static int
+s_range (store_tx_t *tx, const char *office, const char *metric, char level,
+         const char *lo, const char *hi, int64_t *sum)
+{
+    char from[AGG_KEY];
+    size_t flen = s_counter_key (from, office, metric, level, lo);
+    if (!flen)
+        return -1;
+    range_t r = {flen - strlen (lo), hi, 0};
+    if (store_scan (tx, "counts", from, flen, from, r.plen, s_range_each, &r))
+        return -1;
+    *sum += r.sum;
+    return 0;
+}
+
+//  The month after (step 1) or before (step -1) a YYYY-MM.
+static void
+s_month_step (const char *date, int step, char out[8])
+{
+    int y = atoi (date), m = atoi (date + 5) + step;
+    if (m == 13)
+        y++, m = 1;
+    if (m == 0)
+        y--, m = 12;
+    snprintf (out, 8, "%04u-%02u", (unsigned) y % 10000u, (unsigned) m % 100u);
+}
+
+static bool
+s_last_of_month (const char *date)
+{
+    int32_t days;
+    char next[11];
+    if (codec_parse_date (date, 10, &days))
+        return false;
+    codec_format_date (days + 1, next);
+    return strcmp (next + 8, "01") == 0;
+}
+
+int
+agg_sum (store_tx_t *tx, const char *office, const char *metric, const char *from,
+         const char *to, int64_t *sum)
+{
+    *sum = 0;
+    if (strcmp (from, to) > 0)
+        return 0;
+    if (strncmp (from, to, 7) == 0)
+        return s_range (tx, office, metric, 'D', from, to, sum);
+    char lo[8], hi[8], edge[11];
+    snprintf (lo, sizeof lo, "%.7s", from);
+    snprintf (hi, sizeof hi, "%.7s", to);
+    //  Whole months are read as one record each; the edge months by day.
+    if (strcmp (from + 8, "01") != 0) {
+        snprintf (edge, sizeof edge, "%.7s-31", from);
+        if (s_range (tx, office, metric, 'D', from, edge, sum))
+            return -1;
+        s_month_step (from, 1, lo);
+    }
+    if (!s_last_of_month (to)) {
+        snprintf (edge, sizeof edge, "%.7s-01", to);
+        if (s_range (tx, office, metric, 'D', edge, to, sum))
+            return -1;
+        s_month_step (to, -1, hi);
+    }
+    if (strcmp (lo, hi) <= 0 && s_range (tx, office, metric, 'M', lo, hi, sum))
+        return -1;
+    return 0;
+}
+
+int
+agg_sum2 (store_tx_t *tx, const char *office, const char *prefix, const char *name,
+          const char *from, const char *to, int64_t *sum)
+{
+    char metric[160];
+    snprintf (metric, sizeof metric, "%s.%s", prefix, name);
+    return agg_sum (tx, office, metric, from, to, sum);
+}
+
+int
+agg_asof (store_tx_t *tx, const char *office, const char *metric, const char *to,
+          int64_t *sum)
+{
+    return agg_sum (tx, office, metric, AGG_FIRST, to, sum);
+}
+
+//  --------------------------------------------------------------------------
+//  Offices and labels
+
+int
+agg_note_office (store_tx_t *tx, const char *office)
+{
+    return store_put (tx, "offices", office, strlen (office), "", 0);
+}
+
+typedef struct {
+    size_t plen;
+    agg_name_fn *fn;
+    void *arg;
+} names_t;
+
+static int
+s_name_each (const void *key, size_t klen, const void *val, size_t vlen, void *arg)
+{
+    (void) val;
+    (void) vlen;
+    names_t *n = (names_t *) arg;
+    char name[AGG_ID];
+    size_t len = klen - n->plen;
+    if (klen < n->plen || len >= sizeof name)
+        return 0;
+    memcpy (name, (const char *) key + n->plen, len);
+    name[len] = 0;
+    return n->fn (name, n->arg);
+}
+
+int
+agg_offices (store_tx_t *tx, agg_name_fn *fn, void *arg)
+{
+    names_t n = {0, fn, arg};
+    return store_scan (tx, "offices", NULL, 0, NULL, 0, s_name_each, &n);
+}
+
+int
+agg_note_label (store_tx_t *tx, const char *office, const char *kind, const char *label)
+{
+    char key[AGG_KEY];
+    const char *parts[] = {office, kind, label};
+    size_t len = agg_key (key, parts, 3);
+    return len ? store_put (tx, "labels", key, len, "", 0) : -1;
+}
+
+int
+agg_labels (store_tx_t *tx, const char *office, const char *kind, agg_name_fn *fn,
+            void *arg)
+{
+    char prefix[AGG_KEY];
+    const char *parts[] = {office, kind, ""};
+    names_t n = {agg_key (prefix, parts, 3), fn, arg};
+    return store_scan (tx, "labels", NULL, 0, prefix, n.plen, s_name_each, &n);
+}
+
+//  --------------------------------------------------------------------------
+//  Distinct candidates
+
+int
+agg_distinct_add (store_tx_t *tx, const char *office, const char *kind, const char *date,
+                  const char *candidate, int64_t n)
+{
+    char key[AGG_KEY], link[AGG_KEY];
+    const char *parts[] = {office, kind, date, candidate};
+    const char *link_parts[] = {candidate, office, kind, date};
+    size_t klen = agg_key (key, parts, 4), llen = agg_key (link, link_parts, 4);
+    if (!klen || !llen || agg_count (tx, "distinct", key, klen, n))
+        return -1;
+    return store_put (tx, "links", link, llen, "", 0);
+}
+
+typedef struct {
+    size_t plen;
+    const char *to;
+    zhashx_t *seen;
+    int64_t sum;
+} distinct_t;
+
+static int
+s_distinct_each (const void *key, size_t klen, const void *val, size_t vlen, void *arg)
+{
+    distinct_t *d = (distinct_t *) arg;
+    const char *date = (const char *) key + d->plen;
+    if (klen < d->plen + 12 || memcmp (date, d->to, 10) > 0)
+        return 1;
+    char candidate[AGG_ID];
+    size_t len = klen - d->plen - 11;
+    if (len >= sizeof candidate)
+        return 0;
+    memcpy (candidate, date + 11, len);
+    candidate[len] = 0;
+    zhashx_insert (d->seen, candidate, (void *) 1);
+    d->sum += agg_get_i64 (val, vlen);
+    return 0;
+}
+
+int
+agg_distinct (store_tx_t *tx, const char *office, const char *kind, const char *from,
+              const char *to, int64_t *candidates, int64_t *sum)
+{
+    char start[AGG_KEY];
+    const char *parts[] = {office, kind, from};
+    size_t slen = agg_key (start, parts, 3);
+    distinct_t d = {slen - strlen (from), to, zhashx_new (), 0};
+    *candidates = *sum = 0;
+    if (!slen || !d.seen) {
+        zhashx_destroy (&d.seen);
+        return -1;
+    }
+    int rc = strcmp (from, to) > 0 ? 0
+                                   : store_scan (tx, "distinct", start, slen, start,
+                                                 d.plen, s_distinct_each, &d);
+    *candidates = (int64_t) zhashx_size (d.seen);
+    *sum = d.sum;
+    zhashx_destroy (&d.seen);
+    return rc;
+}
+
+typedef struct {
+    char (*keys)[AGG_KEY];
+    size_t *lens;
+    size_t count, size, plen;
+} gather_t;
+
+//  Collects the rest of each link key (office \0 kind \0 date).
+static int
+s_gather (const void *key, size_t klen, const void *val, size_t vlen, void *arg)
+{
+    (void) val;
+    (void) vlen;
+    gather_t *g = (gather_t *) arg;
+    if (g->count == g->size) {
+        size_t size = g->size ? g->size * 2 : 16;
+        char (*keys)[AGG_KEY] = realloc (g->keys, size * AGG_KEY);
+        if (keys)
+            g->keys = keys;
+        size_t *lens = realloc (g->lens, size * sizeof (size_t));
+        if (lens)
+            g->lens = lens;
+        if (!keys || !lens)
+            return -1;
+        g->size = size;
+    }
+    g->lens[g->count] = klen - g->plen;
+    memcpy (g->keys[g->count++], (const char *) key + g->plen, klen - g->plen);
+    return 0;
+}
+
+//  Moves the distinct record "rest \0 id" to "rest \0 token" and its link.
+static int
+s_move (store_tx_t *tx, const char *rest, size_t rlen, const char *id, const char *token)
+{
+    char key[AGG_KEY];
+    size_t ilen = strlen (id), tlen = strlen (token);
+    if (rlen + 1 + (ilen > tlen ? ilen : tlen) > AGG_KEY)
+        return -1;
+    memcpy (key, rest, rlen);
+    key[rlen] = 0;
+    memcpy (key + rlen + 1, id, ilen);
+    const void *val;
+    size_t vlen;
+    int rc = store_get (tx, "distinct", key, rlen + 1 + ilen, &val, &vlen);
+    if (rc < 0)
+        return -1;
+    int64_t value = rc == 0 ? agg_get_i64 (val, vlen) : 0;
+    if (store_del (tx, "distinct", key, rlen + 1 + ilen))
+        return -1;
+    memcpy (key + rlen + 1, token, tlen);
+    if (value && agg_count (tx, "distinct", key, rlen + 1 + tlen, value))
+        return -1;
+    char link[AGG_KEY];
+    memcpy (link, token, tlen);
+    link[tlen] = 0;
+    memcpy (link + tlen + 1, rest, rlen);
+    return store_put (tx, "links", link, tlen + 1 + rlen, "", 0);
+}
+
+int
+agg_distinct_rekey (store_tx_t *tx, const char *id, const char *token)
+{
+    char prefix[AGG_ID + 1];
+    size_t plen = strlen (id) + 1;
+    if (plen > sizeof prefix || strlen (token) + 1 > sizeof prefix)
+        return -1;
+    memcpy (prefix, id, plen);
+    gather_t g = {NULL, NULL, 0, 0, plen};
+    int rc = store_scan (tx, "links", NULL, 0, prefix, plen, s_gather, &g);
+    for (size_t i = 0; rc == 0 && i < g.count; i++)
+        rc = s_move (tx, g.keys[i], g.lens[i], id, token);
+    free (g.keys);
+    free (g.lens);
+    if (rc || store_del_prefix (tx, "links", prefix, plen))
+        return -1;
+    return 0;
+}

@@ -1,0 +1,93 @@
+/*  agg - the storage every section's aggregates share, in reporting's own
+    LMDB and always inside the consumer's or the query's transaction.
+
+    counts    office \0 metric \0 'D' YYYY-MM-DD  -> int64 (big-endian)
+              office \0 metric \0 'M' YYYY-MM     -> int64, the month's sum
+              Every change is written at both levels, so a sum over any
+              [from, to] reads at most the days of the two edge months and
+              one record per month between: the cost follows the length of
+              the period, never the size of the history. A state "as of to"
+              is kept as dated changes (+1 on the day it begins, -1 on the
+              day it ends) and read as the sum from the first date on.
+    offices   office -> ""            every office any stream has named
+    labels    office \0 kind \0 label -> ""  open vocabularies (deferral
+              reasons) so a query knows which metrics to read
+    distinct  office \0 kind \0 date \0 candidate -> int64
+              per candidate and day, for distinct counts over a period
+    links     candidate \0 office \0 kind \0 date -> ""
+              every distinct record of a candidate, so erasure finds them
+    Keys hold ids, codes and dates only.  */
+#ifndef OPSTAP_REPORTING_AGG_H
+#define OPSTAP_REPORTING_AGG_H
+
+#include "service.h"
+
+#define AGG_ID     (CODEC_ID_MAX + 1)
+#define AGG_KEY    512
+#define AGG_FIRST  "1900-01-01" //  the first date a date field can hold
+#define AGG_TABLES "offices", "counts", "labels", "distinct", "links"
+
+//  What every event carries, copied out of the message.
+typedef struct {
+    char service[AGG_ID];
+    char type[64];
+    char office[AGG_ID];
+    //  The business date; the day of the recording time when the event has
+    //  none (a create command whose date is optional), so it still falls in
+    //  exactly one period and a rebuild puts it on the same day.
+    char date[11];
+    const msgpack_object *event;
+} agg_event_t;
+
+//  -1 when the event lacks a usable envelope (it is then ignored).
+int agg_event (agg_event_t *self, const msgpack_object *event);
+//  The event's str field copied into buf; "" when absent or too long.
+const char *agg_str (const agg_event_t *self, const char *key, char *buf, size_t size);
+//  The event's date field key as a valid date, or NULL.
+const char *agg_date (const agg_event_t *self, const char *key, char buf[11]);
+//  Index of value in a NULL-terminated list, -1 when absent.
+int agg_index (const char *const *list, const char *value);
+
+//  Counters. agg_add records delta for metric on date (and its month).
+int agg_add (store_tx_t *tx, const char *office, const char *metric, const char *date,
+             int64_t delta);
+//  The same metric "<prefix>.<name>", for breakdowns by code.
+int agg_add2 (store_tx_t *tx, const char *office, const char *prefix, const char *name,
+              const char *date, int64_t delta);
+//  Sum of metric over [from, to]; 0 on success, -1 on a store failure.
+int agg_sum (store_tx_t *tx, const char *office, const char *metric, const char *from,
+             const char *to, int64_t *sum);
+int agg_sum2 (store_tx_t *tx, const char *office, const char *prefix, const char *name,
+              const char *from, const char *to, int64_t *sum);
+//  The state as of to: the sum of its changes from the first date on.
+int agg_asof (store_tx_t *tx, const char *office, const char *metric, const char *to,
+              int64_t *sum);
+
+//  Offices and open vocabularies.
+int agg_note_office (store_tx_t *tx, const char *office);
+typedef int (agg_name_fn) (const char *name, void *arg);
+int agg_offices (store_tx_t *tx, agg_name_fn *fn, void *arg);
+int agg_note_label (store_tx_t *tx, const char *office, const char *kind,
+                    const char *label);
+int agg_labels (store_tx_t *tx, const char *office, const char *kind, agg_name_fn *fn,
+                void *arg);
+
+//  Distinct candidates: adds n to the candidate's record of the day.
+int agg_distinct_add (store_tx_t *tx, const char *office, const char *kind,
+                      const char *date, const char *candidate, int64_t n);
+//  Candidates with a record in [from, to] and the sum of their records.
+int agg_distinct (store_tx_t *tx, const char *office, const char *kind, const char *from,
+                  const char *to, int64_t *candidates, int64_t *sum);
+//  Erasure: moves every distinct record of id to token.
+int agg_distinct_rekey (store_tx_t *tx, const char *id, const char *token);
+
+//  Key helpers: parts joined by NUL bytes (ids, codes and dates never hold
+//  one). Returns the key's length, 0 when it would not fit.
+size_t agg_key (char out[AGG_KEY], const char *const *parts, size_t count);
+void agg_put_i64 (uint8_t out[8], int64_t value);
+//  Adds delta to the int64 under key in table (a record back at 0 goes).
+int agg_count (store_tx_t *tx, const char *table, const char *key, size_t klen,
+               int64_t delta);
+int64_t agg_get_i64 (const void *data, size_t size);
+
+#endif

@@ -1,0 +1,18 @@
+/*  reporting - aggregates of every stream per office and period
+    (DOMAIN.md section 5): never a source of truth, always rebuilt the same
+    from the streams of intake, training, placement and feedback.  */
+#ifndef OPSTAP_REPORTING_H
+#define OPSTAP_REPORTING_H
+
+#include "service.h"
+
+#define REPORTING_K_DEFAULT 5
+
+//  The reporting service's query, tables and stream applier.
+const service_def_t *reporting_service (void);
+
+//  The operator's k: OPSTAP_REPORT_K (an integer >= 1), REPORTING_K_DEFAULT
+//  when unset; -1 when it is set to anything else.
+int64_t reporting_k (void);
+
+#endif
