@@ -18,6 +18,7 @@ typedef struct {
     dir_entry_t producers[SERVICE_MAX_CONSUMERS];
     size_t producer_count;
     char store_path[512];
+    size_t map_initial;
     size_t batch_max;
     int after_wait_ms;
 } args_t;
@@ -226,7 +227,9 @@ s_run_one (service_t *self, store_tx_t *tx, request_t *request)
                      {{0, NULL, 0}, {NULL, NULL}, 0}, {ERR_NONE, "", ""}, 0, {0, NULL, 0}};
     kv_init (&ctx.reply);
     msgpack_sbuffer_init (&ctx.event);
-    if (store_nested (tx, s_run_handler, &ctx) != 0) {
+    if (store_nested (tx, s_run_handler, &ctx) != 0 && !store_failed (tx)) {
+        //  When the store failed (a full map) the whole batch runs again
+        //  or fails as one, so this command is not marked failed here.
         if (ctx.err.code == ERR_NONE)
             oerr_set (&ctx.err, ERR_INTERNAL, NULL, "store failure");
         request_clear_events (request);
@@ -500,7 +503,10 @@ s_open_store (service_t *self, char *err, size_t errlen)
     }
     tables[count] = NULL;
     oerr_t oerr;
-    self->store = store_new (self->args.store_path, tables, &oerr);
+    self->store = self->args.map_initial
+                      ? store_new_sized (self->args.store_path, tables, self->args.map_initial,
+                                         &oerr)
+                      : store_new (self->args.store_path, tables, &oerr);
     if (!self->store) {
         snprintf (err, errlen, "%s", oerr.message);
         return -1;
@@ -633,6 +639,7 @@ service_start (const service_def_t *def, const service_opts_t *opts, char *err,
     args->def = def;
     args->batch_max = opts->batch_max ? opts->batch_max : SERVICE_BATCH_DEFAULT;
     args->after_wait_ms = opts->after_wait_ms ? opts->after_wait_ms : 5000;
+    args->map_initial = opts->map_initial;
     zactor_t *actor = NULL;
     if (s_resolve (def, opts, args, err, errlen) == 0) {
         actor = zactor_new (s_actor, args);

@@ -43,6 +43,7 @@ typedef struct {
     directory_t *directory; //  read during service_start only
     size_t batch_max;       //  commands per transaction, 0: default 64
     int after_wait_ms;      //  bound on read-your-writes waits, 0: 5000
+    size_t map_initial;     //  first LMDB map size, 0: the store's default
 } service_opts_t;
 
 //  Opens the store, binds and starts the actor. NULL with a reason in err

@@ -66,7 +66,7 @@ service_main (const service_def_t *def, int argc, char *argv[])
         zsys_error ("event=config.error message=\"%s\"", err);
         return 2;
     }
-    service_opts_t sopts = {opts.instance, opts.data, directory, (size_t) opts.batch, 0};
+    service_opts_t sopts = {opts.instance, opts.data, directory, (size_t) opts.batch, 0, 0};
     zactor_t *actor = service_start (def, &sopts, err, sizeof err);
     directory_destroy (&directory);
     if (!actor) {

@@ -43,7 +43,7 @@ typedef struct {
 static void s_start_feedback (fixture_t *f)
 {
     char err[256];
-    service_opts_t opts = {"feedback", f->dir, f->directory, 0, 0};
+    service_opts_t opts = {"feedback", f->dir, f->directory, 0, 0, 0};
     f->feedback = service_start (feedback_service (), &opts, err, sizeof err);
     if (!CHECK (f->feedback != NULL))
         fprintf (stderr, "start feedback: %s\n", err);
@@ -491,7 +491,7 @@ int main (void)
     f.directory = directory_new_defaults (tk_port_base ());
     f.fb_entry = directory_instance (f.directory, "feedback");
     char err[256];
-    service_opts_t opts = {"intake", f.dir, f.directory, 0, 0};
+    service_opts_t opts = {"intake", f.dir, f.directory, 0, 0, 0};
     f.intake = service_start (intake_service (), &opts, err, sizeof err);
     if (!CHECK (f.intake != NULL))
         fprintf (stderr, "start intake: %s\n", err);

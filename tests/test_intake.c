@@ -24,7 +24,7 @@ static void
 s_start (fixture_t *f)
 {
     char err[256];
-    service_opts_t opts = {"intake", f->dir, f->directory, 0, 0};
+    service_opts_t opts = {"intake", f->dir, f->directory, 0, 0, 0};
     f->actor = service_start (intake_service (), &opts, err, sizeof err);
     if (!CHECK (f->actor != NULL))
         fprintf (stderr, "start: %s\n", err);

@@ -39,7 +39,7 @@ static zactor_t *
 s_start (fixture_t *f, const service_def_t *def, const char *instance)
 {
     char err[256];
-    service_opts_t opts = {instance, f->dir, f->directory, 0, 0};
+    service_opts_t opts = {instance, f->dir, f->directory, 0, 0, 0};
     zactor_t *actor = service_start (def, &opts, err, sizeof err);
     if (!CHECK (actor != NULL))
         fprintf (stderr, "start %s: %s\n", instance, err);

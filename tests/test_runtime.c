@@ -27,7 +27,7 @@ static zactor_t *
 s_start (fixture_t *f, const service_def_t *def, const char *instance)
 {
     char err[256];
-    service_opts_t opts = {instance, f->dir, f->directory, 0, 400};
+    service_opts_t opts = {instance, f->dir, f->directory, 0, 400, 0};
     zactor_t *actor = service_start (def, &opts, err, sizeof err);
     if (!CHECK (actor != NULL))
         fprintf (stderr, "start %s: %s\n", instance, err);
@@ -51,19 +51,20 @@ s_pack_json (const char *fmt, int a, int b)
     return frame;
 }
 
-//  500 commands in flight on one socket: all answered, one seq each.
-static void
-test_pipelined (fixture_t *f)
+//  Sends count registrations at once on one socket; returns how many were
+//  answered ok, each with its own seq in 1..count.
+static int
+s_pipeline (const char *endpoint, int count)
 {
-    zsock_t *dealer = zsock_new_dealer (f->in->command);
+    zsock_t *dealer = zsock_new_dealer (endpoint);
     zsock_set_rcvtimeo (dealer, 10000);
-    for (int i = 0; i < 500; i++) {
+    for (int i = 0; i < count; i++) {
         zframe_t *frame = s_pack_json (REG, i, i);
         zframe_send (&frame, dealer, 0);
     }
-    bool seen[501] = {false};
+    bool *seen = (bool *) zmalloc ((size_t) count + 1);
     int ok = 0;
-    for (int i = 0; i < 500; i++) {
+    for (int i = 0; i < count; i++) {
         zframe_t *frame = zframe_recv (dealer);
         if (!frame)
             break;
@@ -71,7 +72,7 @@ test_pipelined (fixture_t *f)
         msg_t *msg = msg_decode (zframe_data (frame), zframe_size (frame), &err);
         const msgpack_object *pos = msg ? obj_get (msg_root (msg), "position") : NULL;
         int64_t seq = map_int (pos, "seq", 0);
-        if (map_bool (msg ? msg_root (msg) : NULL, "ok", false) && seq >= 1 && seq <= 500
+        if (map_bool (msg ? msg_root (msg) : NULL, "ok", false) && seq >= 1 && seq <= count
             && !seen[seq]) {
             seen[seq] = true;
             ok++;
@@ -79,8 +80,38 @@ test_pipelined (fixture_t *f)
         msg_destroy (&msg);
         zframe_destroy (&frame);
     }
-    CHECK (ok == 500);
+    free (seen);
     zsock_destroy (&dealer);
+    return ok;
+}
+
+//  500 commands in flight on one socket: all answered, one seq each.
+static void
+test_pipelined (fixture_t *f)
+{
+    CHECK (s_pipeline (f->in->command, 500) == 500);
+}
+
+//  A map far too small: it grows many times while batches are applied, and
+//  no command fails for it (a command that hit the full map is run again
+//  with its batch, not answered with an error).
+static void
+test_map_growth (void)
+{
+    char *dir = tk_tmpdir ();
+    directory_t *directory = directory_new_defaults (tk_port_base ());
+    service_opts_t opts = {"intake", dir, directory, 0, 0, 64 * 1024};
+    char err[640];
+    zactor_t *actor = service_start (intake_service (), &opts, err, sizeof err);
+    CHECK (actor != NULL);
+    const dir_entry_t *entry = directory_instance (directory, "intake");
+    CHECK (s_pipeline (entry->command, 3000) == 3000);
+    zlistx_t *events = tk_replay_all (entry->replay, 1);
+    CHECK (zlistx_size (events) == 3000);
+    tk_events_destroy (&events);
+    zactor_destroy (&actor);
+    directory_destroy (&directory);
+    tk_rmdir (&dir);
 }
 
 static void
@@ -245,6 +276,7 @@ main (void)
     test_framing (&f);
     test_replay_refusals (&f);
     test_follower (&f);
+    test_map_growth ();
     zactor_destroy (&f.follower);
     zactor_destroy (&f.intake);
     directory_destroy (&f.directory);

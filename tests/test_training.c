@@ -533,8 +533,8 @@ static void
 s_start (fixture_t *f)
 {
     char err[256];
-    service_opts_t in = {"intake", f->dir, f->directory, 0, 0};
-    service_opts_t tr = {"training", f->dir, f->directory, 0, 0};
+    service_opts_t in = {"intake", f->dir, f->directory, 0, 0, 0};
+    service_opts_t tr = {"training", f->dir, f->directory, 0, 0, 0};
     f->intake = service_start (intake_service (), &in, err, sizeof err);
     if (!CHECK (f->intake != NULL))
         fprintf (stderr, "start intake: %s\n", err);

@@ -448,7 +448,7 @@ static zactor_t *
 s_start_training (fixture_t *f, const char *instance, service_def_t *def)
 {
     char err[256];
-    service_opts_t opts = {instance, f->dir, f->directory, 0, 0};
+    service_opts_t opts = {instance, f->dir, f->directory, 0, 0, 0};
     zactor_t *actor = service_start (def, &opts, err, sizeof err);
     if (!CHECK (actor != NULL))
         fprintf (stderr, "start %s: %s\n", instance, err);
@@ -471,7 +471,7 @@ s_setup (fixture_t *f)
     char err[256];
     f->directory = directory_new (config, err, sizeof err);
     free (config);
-    service_opts_t in = {"intake", f->dir, f->directory, 0, 0};
+    service_opts_t in = {"intake", f->dir, f->directory, 0, 0, 0};
     f->intake = service_start (intake_service (), &in, err, sizeof err);
     CHECK (f->intake != NULL);
     training_rules_t rules = {8, true}, other = {7, false};
