@@ -16,20 +16,16 @@ struct _msg_t {
     msgpack_unpacked unpacked;
 };
 
-static const char *s_err_names[] = {"ok",
-                                    "invalid_argument",
-                                    "not_found",
-                                    "conflict",
-                                    "failed_precondition",
-                                    "forbidden",
-                                    "unavailable",
-                                    "internal"};
+static const char *s_err_names[] = {
+    "ok",        "invalid_argument", "not_found", "conflict", "failed_precondition",
+    "forbidden", "unavailable",      "internal"};
 
 const char *
 err_code_name (err_code_t code)
 {
-    return (unsigned) code < sizeof s_err_names / sizeof s_err_names[0] ? s_err_names[code]
-                                                                        : "internal";
+    return (unsigned) code < sizeof s_err_names / sizeof s_err_names[0]
+               ? s_err_names[code]
+               : "internal";
 }
 
 int
@@ -59,8 +55,8 @@ static int s_scan_value (scan_t *s, int depth);
 static int
 s_fail (scan_t *s, const char *why)
 {
-    return oerr_set (s->err, ERR_INVALID_ARGUMENT, "", "malformed message: %s at byte %zu",
-                     why, s->pos);
+    return oerr_set (s->err, ERR_INVALID_ARGUMENT, "",
+                     "malformed message: %s at byte %zu", why, s->pos);
 }
 
 static int
@@ -134,19 +130,36 @@ s_scan_value (scan_t *s, int depth)
     if (b >= 0xa0 && b <= 0xbf)
         return s_scan_str (s, b & 0x1f);
     switch (b) {
-    case 0xca: return s_take (s, 4, NULL);
-    case 0xcb: return s_take (s, 8, NULL);
-    case 0xcc: case 0xd0: return s_take (s, 1, NULL);
-    case 0xcd: case 0xd1: return s_take (s, 2, NULL);
-    case 0xce: case 0xd2: return s_take (s, 4, NULL);
-    case 0xcf: case 0xd3: return s_take (s, 8, NULL);
-    case 0xd9: return s_take (s, 1, &n) ? -1 : s_scan_str (s, n);
-    case 0xda: return s_take (s, 2, &n) ? -1 : s_scan_str (s, n);
-    case 0xdb: return s_take (s, 4, &n) ? -1 : s_scan_str (s, n);
-    case 0xdc: return s_take (s, 2, &n) ? -1 : s_scan_container (s, n, false, depth);
-    case 0xdd: return s_take (s, 4, &n) ? -1 : s_scan_container (s, n, false, depth);
-    case 0xde: return s_take (s, 2, &n) ? -1 : s_scan_container (s, n, true, depth);
-    case 0xdf: return s_take (s, 4, &n) ? -1 : s_scan_container (s, n, true, depth);
+    case 0xca:
+        return s_take (s, 4, NULL);
+    case 0xcb:
+        return s_take (s, 8, NULL);
+    case 0xcc:
+    case 0xd0:
+        return s_take (s, 1, NULL);
+    case 0xcd:
+    case 0xd1:
+        return s_take (s, 2, NULL);
+    case 0xce:
+    case 0xd2:
+        return s_take (s, 4, NULL);
+    case 0xcf:
+    case 0xd3:
+        return s_take (s, 8, NULL);
+    case 0xd9:
+        return s_take (s, 1, &n) ? -1 : s_scan_str (s, n);
+    case 0xda:
+        return s_take (s, 2, &n) ? -1 : s_scan_str (s, n);
+    case 0xdb:
+        return s_take (s, 4, &n) ? -1 : s_scan_str (s, n);
+    case 0xdc:
+        return s_take (s, 2, &n) ? -1 : s_scan_container (s, n, false, depth);
+    case 0xdd:
+        return s_take (s, 4, &n) ? -1 : s_scan_container (s, n, false, depth);
+    case 0xde:
+        return s_take (s, 2, &n) ? -1 : s_scan_container (s, n, true, depth);
+    case 0xdf:
+        return s_take (s, 4, &n) ? -1 : s_scan_container (s, n, true, depth);
     default:
         s->pos--;
         return s_fail (s, "binary, extension or reserved type");
@@ -275,8 +288,8 @@ obj_same (const msgpack_object *a, const msgpack_object *b, const char *const *s
         if (s_skipped (&pair->key, skip))
             continue;
         char key[CODEC_ID_MAX + 1];
-        const msgpack_object *other = obj_str (&pair->key, key, sizeof key) == 0
-                                          ? obj_get (b, key) : NULL;
+        const msgpack_object *other =
+            obj_str (&pair->key, key, sizeof key) == 0 ? obj_get (b, key) : NULL;
         if (!other || !obj_same (&pair->val, other, NULL))
             return false;
     }
@@ -349,7 +362,8 @@ codec_valid_id (const char *text, size_t len)
         return false;
     for (size_t i = 0; i < len; i++) {
         char c = text[i];
-        if (!(isalnum ((unsigned char) c) || c == '_' || c == '.' || c == ':' || c == '-'))
+        if (!(isalnum ((unsigned char) c) || c == '_' || c == '.' || c == ':'
+              || c == '-'))
             return false;
     }
     return true;

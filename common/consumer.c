@@ -3,9 +3,9 @@
 
 #include "codec.h"
 
-#define CONSUMER_BATCH     256
-#define CONSUMER_RETRY_MS  2000
-#define CONSUMER_IDLE_MS   1000
+#define CONSUMER_BATCH    256
+#define CONSUMER_RETRY_MS 2000
+#define CONSUMER_IDLE_MS  1000
 
 struct _consumer_t {
     store_t *store; //  not owned
@@ -37,7 +37,8 @@ s_load_position (store_tx_t *tx, void *arg)
     consumer_t *self = (consumer_t *) arg;
     const void *val;
     size_t vlen;
-    int rc = store_get (tx, "positions", self->instance, strlen (self->instance), &val, &vlen);
+    int rc =
+        store_get (tx, "positions", self->instance, strlen (self->instance), &val, &vlen);
     if (rc == 0 && vlen == 8)
         self->position = store_u64_from (val);
     return rc < 0 ? -1 : 0;
@@ -155,8 +156,8 @@ s_apply (consumer_t *self, const msgpack_object *events, uint32_t count)
     batch_t batch = {self, events, count, 0};
     oerr_t err;
     if (store_write (self->store, s_apply_batch, &batch, &err) != 0) {
-        zsys_error ("event=consumer.store_error producer=%s message=\"%s\"", self->instance,
-                    err.message);
+        zsys_error ("event=consumer.store_error producer=%s message=\"%s\"",
+                    self->instance, err.message);
         return;
     }
     if (batch.position > self->position) {
@@ -190,8 +191,7 @@ s_on_replay (zloop_t *loop, zsock_t *reader, void *arg)
         s_apply (self, events->via.array.ptr, events->via.array.size);
         if (events->via.array.size > 0 && self->position < self->head)
             s_ask (self);
-    }
-    else
+    } else
         zsys_warning ("event=consumer.bad_reply producer=%s", self->instance);
     msg_destroy (&msg);
     zframe_destroy (&frame);
@@ -229,7 +229,8 @@ s_on_timer (zloop_t *loop, int timer_id, void *arg)
     (void) timer_id;
     consumer_t *self = (consumer_t *) arg;
     //  The last events before a quiet spell may have been dropped: ask.
-    if (zclock_mono () - self->heard_at >= CONSUMER_IDLE_MS || self->position < self->head)
+    if (zclock_mono () - self->heard_at >= CONSUMER_IDLE_MS
+        || self->position < self->head)
         s_ask (self);
     return 0;
 }

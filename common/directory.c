@@ -18,10 +18,10 @@ static const struct {
     const char *prefix;
     const char *service;
 } s_routes[] = {
-    {"candidate.", "intake"},     {"expert.", "training"},     {"cohort.", "training"},
-    {"meeting.", "training"},     {"goal.", "training"},       {"reflection.", "training"},
-    {"host.", "placement"},       {"vacancy.", "placement"},   {"placement.", "placement"},
-    {"survey.", "feedback"},      {"signal.", "feedback"},     {"report.", "reporting"},
+    {"candidate.", "intake"}, {"expert.", "training"},   {"cohort.", "training"},
+    {"meeting.", "training"}, {"goal.", "training"},     {"reflection.", "training"},
+    {"host.", "placement"},   {"vacancy.", "placement"}, {"placement.", "placement"},
+    {"survey.", "feedback"},  {"signal.", "feedback"},   {"report.", "reporting"},
 };
 
 static const char *s_services[] = {"intake", "training", "placement", "feedback",
@@ -75,7 +75,8 @@ s_parse_line (directory_t *self, char *text, int line, char *err, size_t errlen)
     char *words[6];
     int count = 0;
     char *save = NULL;
-    for (char *w = strtok_r (text, " \t\r\n", &save); w; w = strtok_r (NULL, " \t\r\n", &save)) {
+    for (char *w = strtok_r (text, " \t\r\n", &save); w;
+         w = strtok_r (NULL, " \t\r\n", &save)) {
         if (count == 6) {
             snprintf (err, errlen, "line %d: more than 6 columns", line);
             return -1;
@@ -93,13 +94,18 @@ s_parse_line (directory_t *self, char *text, int line, char *err, size_t errlen)
         return -1;
     }
     dir_entry_t *e = &self->entries[self->size];
-    if (s_copy_word (e->service, sizeof e->service, words[0], "service", line, err, errlen)
+    if (s_copy_word (e->service, sizeof e->service, words[0], "service", line, err,
+                     errlen)
         || s_copy_word (e->instance, sizeof e->instance, words[1], "instance", line, err,
                         errlen)
-        || s_copy_word (e->offices, sizeof e->offices, words[2], "offices", line, err, errlen)
-        || s_copy_word (e->command, sizeof e->command, words[3], "endpoint", line, err, errlen)
-        || s_copy_word (e->events, sizeof e->events, words[4], "endpoint", line, err, errlen)
-        || s_copy_word (e->replay, sizeof e->replay, words[5], "endpoint", line, err, errlen))
+        || s_copy_word (e->offices, sizeof e->offices, words[2], "offices", line, err,
+                        errlen)
+        || s_copy_word (e->command, sizeof e->command, words[3], "endpoint", line, err,
+                        errlen)
+        || s_copy_word (e->events, sizeof e->events, words[4], "endpoint", line, err,
+                        errlen)
+        || s_copy_word (e->replay, sizeof e->replay, words[5], "endpoint", line, err,
+                        errlen))
         return -1;
     if (directory_instance (self, e->instance)) {
         snprintf (err, errlen, "line %d: instance %s listed twice", line, e->instance);
@@ -204,7 +210,8 @@ directory_route (directory_t *self, const char *service, const char *office)
 {
     for (size_t i = 0; i < self->size; i++) {
         const dir_entry_t *e = &self->entries[i];
-        if (strcmp (e->service, service) == 0 && (!office || dir_entry_serves (e, office)))
+        if (strcmp (e->service, service) == 0
+            && (!office || dir_entry_serves (e, office)))
             return e;
     }
     return NULL;

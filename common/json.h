@@ -14,14 +14,14 @@
 //  without fraction or exponent become MessagePack integers, other numbers
 //  float64. Returns 0, or -1 with "at byte N: reason" in err (N counts from
 //  0); on error nothing is packed.
-int json_to_msgpack(const char *text, size_t len, msgpack_packer *pk, char *err,
-                    size_t errlen);
+int json_to_msgpack (const char *text, size_t len, msgpack_packer *pk, char *err,
+                     size_t errlen);
 
 //  Renders obj as compact JSON. Floats always carry a '.' or an exponent so
 //  they stay floats on the way back; NaN and infinities become null; BIN and
 //  EXT become lowercase hex strings; non-string map keys become their JSON
 //  text as a string. Returns a malloc'd string the caller frees, or NULL when
 //  out of memory.
-char *json_from_msgpack(const msgpack_object *obj);
+char *json_from_msgpack (const msgpack_object *obj);
 
 #endif

@@ -29,6 +29,7 @@ void kv_merge (kv_t *self, const kv_t *other);
 
 //  Packs the pairs as one map (pk's map of count + extra pairs: the caller
 //  packs the extra pairs right after).
-void kv_pack_map (const kv_t *self, msgpack_packer *pk, msgpack_sbuffer *out, uint32_t extra);
+void kv_pack_map (const kv_t *self, msgpack_packer *pk, msgpack_sbuffer *out,
+                  uint32_t extra);
 
 #endif

@@ -44,15 +44,16 @@ replay_answer (store_t *store, zsock_t *reader)
     oerr_t err;
     const msgpack_object *body = request_body (request);
     if (!request_failed (request) && strcmp (request_cmd (request), "replay") != 0) {
-        oerr_set (&err, ERR_INVALID_ARGUMENT, "cmd", "the replay endpoint only takes replay");
+        oerr_set (&err, ERR_INVALID_ARGUMENT, "cmd",
+                  "the replay endpoint only takes replay");
         request_fail (request, &err);
-    }
-    else if (!request_failed (request)
-             && schema_check (body, s_replay_fields, s_envelope, &err) != 0)
+    } else if (!request_failed (request)
+               && schema_check (body, s_replay_fields, s_envelope, &err) != 0)
         request_fail (request, &err);
     if (!request_failed (request)) {
         replay_args_t r = {(uint64_t) map_int (body, "from", 1),
-                           (uint32_t) map_int (body, "max", 256), request_reply (request)};
+                           (uint32_t) map_int (body, "max", 256),
+                           request_reply (request)};
         if (store_read (store, s_read_replay, &r, &err) != 0)
             request_fail (request, &err);
     }
@@ -60,4 +61,3 @@ replay_answer (store_t *store, zsock_t *reader)
     request_destroy (&request);
     return 0;
 }
-

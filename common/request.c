@@ -73,7 +73,8 @@ s_parse_after (request_t *self, const msgpack_object *after)
 }
 
 static int
-s_parse_id_field (request_t *self, const char *name, char *buf, size_t size, bool required)
+s_parse_id_field (request_t *self, const char *name, char *buf, size_t size,
+                  bool required)
 {
     const msgpack_object *value = obj_get (request_body (self), name);
     if (!value || value->type == MSGPACK_OBJECT_NIL) {
@@ -86,18 +87,19 @@ s_parse_id_field (request_t *self, const char *name, char *buf, size_t size, boo
     if (obj_str (value, buf, size) || !codec_valid_id (buf, strlen (buf))
         || codec_bsn_like (buf, strlen (buf))) {
         char message[96];
-        snprintf (message, sizeof message, "%s must be an identifier (1-64 of A-Za-z0-9_.:-)",
-                  name);
+        snprintf (message, sizeof message,
+                  "%s must be an identifier (1-64 of A-Za-z0-9_.:-)", name);
         return s_fail (self, ERR_INVALID_ARGUMENT, name, message);
     }
     return 0;
 }
 
 static int
-s_parse_envelope (request_t *self, bool office_optional_fn (const char *, void *), void *arg)
+s_parse_envelope (request_t *self, bool office_optional_fn (const char *, void *),
+                  void *arg)
 {
-    self->msg = msg_decode (zframe_data (self->body_frame), zframe_size (self->body_frame),
-                            &self->err);
+    self->msg = msg_decode (zframe_data (self->body_frame),
+                            zframe_size (self->body_frame), &self->err);
     if (!self->msg) {
         self->failed = true;
         return -1;

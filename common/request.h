@@ -41,7 +41,8 @@ int64_t request_arrived (request_t *self);
 void request_set_reply (request_t *self, const void *data, size_t size);
 msgpack_sbuffer *request_reply (request_t *self);
 //  Events to publish after the commit: [topic, body] messages.
-void request_add_event (request_t *self, const char *topic, const void *data, size_t size);
+void request_add_event (request_t *self, const char *topic, const void *data,
+                        size_t size);
 void request_clear_events (request_t *self);
 void request_publish (request_t *self, zsock_t *pub);
 //  Sends the reply (or the error) with the routing frames it came with.

@@ -20,7 +20,8 @@ s_check_id (const char *p, size_t n, const char *path, oerr_t *err)
     if (!codec_valid_id (p, n))
         return s_bad (err, path, "must be 1-64 characters of A-Z a-z 0-9 _ . : -");
     if (codec_bsn_like (p, n))
-        return s_bad (err, path, "looks like a BSN; citizen service numbers are not accepted");
+        return s_bad (err, path,
+                      "looks like a BSN; citizen service numbers are not accepted");
     return 0;
 }
 
@@ -42,13 +43,15 @@ s_check_str (const msgpack_object *v, const field_t *f, const char *path, oerr_t
         return n <= CODEC_TEXT_MAX ? 0 : s_bad (err, path, "is longer than 4000 bytes");
     case F_DATE:
         return codec_parse_date (p, n, NULL) == 0
-                   ? 0 : s_bad (err, path, "must be a real date YYYY-MM-DD");
+                   ? 0
+                   : s_bad (err, path, "must be a real date YYYY-MM-DD");
     default:
         for (int i = 0; f->values[i]; i++)
             if (strlen (f->values[i]) == n && memcmp (f->values[i], p, n) == 0)
                 return 0;
-        return oerr_set (err, ERR_INVALID_ARGUMENT, path, "%s: unknown value '%.*s'", path,
-                         (int) (n > 40 ? 40 : n), codec_valid_utf8 (p, n) ? p : "?");
+        return oerr_set (err, ERR_INVALID_ARGUMENT, path, "%s: unknown value '%.*s'",
+                         path, (int) (n > 40 ? 40 : n),
+                         codec_valid_utf8 (p, n) ? p : "?");
     }
 }
 
@@ -64,7 +67,8 @@ s_check_number (const msgpack_object *v, const field_t *f, const char *path, oer
              && (v->type == MSGPACK_OBJECT_FLOAT64 || v->type == MSGPACK_OBJECT_FLOAT32))
         x = v->via.f64;
     else
-        return s_bad (err, path, f->type == F_INT ? "must be an integer" : "must be a number");
+        return s_bad (err, path,
+                      f->type == F_INT ? "must be an integer" : "must be a number");
     if (!isfinite (x) || x < f->min || x > f->max)
         return oerr_set (err, ERR_INVALID_ARGUMENT, path, "%s must be between %g and %g",
                          path, f->min, f->max);
@@ -80,8 +84,8 @@ s_check_list (const msgpack_object *v, const field_t *f, const char *path, oerr_
     if (v->type != MSGPACK_OBJECT_ARRAY)
         return s_bad (err, path, "must be an array");
     if (v->via.array.size > (uint32_t) f->max)
-        return oerr_set (err, ERR_INVALID_ARGUMENT, path, "%s has more than %g items", path,
-                         f->max);
+        return oerr_set (err, ERR_INVALID_ARGUMENT, path, "%s has more than %g items",
+                         path, f->max);
     field_t item = {path, f->type == F_IDS ? F_ID : F_LABEL, true, 0, 0, 0, NULL, NULL};
     for (uint32_t i = 0; i < v->via.array.size; i++) {
         const msgpack_object *a = &v->via.array.ptr[i];
@@ -99,7 +103,9 @@ s_check_value (const msgpack_object *v, const field_t *f, const char *path, oerr
 {
     switch (f->type) {
     case F_BOOL:
-        return v->type == MSGPACK_OBJECT_BOOLEAN ? 0 : s_bad (err, path, "must be true or false");
+        return v->type == MSGPACK_OBJECT_BOOLEAN
+                   ? 0
+                   : s_bad (err, path, "must be true or false");
     case F_INT:
     case F_NUM:
         return s_check_number (v, f, path, err);
@@ -125,8 +131,8 @@ s_listed (const msgpack_object *key, const char *const *names)
 }
 
 static int
-s_check_unknown (const msgpack_object *map, const field_t *fields, const char *const *ignore,
-                 const char *prefix, oerr_t *err)
+s_check_unknown (const msgpack_object *map, const field_t *fields,
+                 const char *const *ignore, const char *prefix, oerr_t *err)
 {
     for (uint32_t i = 0; i < map->via.map.size; i++) {
         const msgpack_object *key = &map->via.map.ptr[i].key;
@@ -137,7 +143,8 @@ s_check_unknown (const msgpack_object *map, const field_t *fields, const char *c
             char path[96];
             int n = key->type == MSGPACK_OBJECT_STR ? (int) key->via.str.size : 1;
             snprintf (path, sizeof path, "%s%s%.*s", prefix, *prefix ? "." : "",
-                      n > 40 ? 40 : n, key->type == MSGPACK_OBJECT_STR ? key->via.str.ptr : "?");
+                      n > 40 ? 40 : n,
+                      key->type == MSGPACK_OBJECT_STR ? key->via.str.ptr : "?");
             return oerr_set (err, ERR_INVALID_ARGUMENT, path, "unknown field '%s'", path);
         }
     }

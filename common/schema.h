@@ -6,17 +6,17 @@
 #include "codec.h"
 
 typedef enum {
-    F_ID,     //  identifier, never BSN-like
-    F_LABEL,  //  short code or tag
-    F_TEXT,   //  free text, stays in its store
-    F_DATE,   //  YYYY-MM-DD
+    F_ID,    //  identifier, never BSN-like
+    F_LABEL, //  short code or tag
+    F_TEXT,  //  free text, stays in its store
+    F_DATE,  //  YYYY-MM-DD
     F_BOOL,
-    F_INT,    //  integer in [min, max]
-    F_NUM,    //  number in [min, max], a multiple of step when step > 0
-    F_ENUM,   //  one of values
-    F_MAP,    //  nested map checked against fields
-    F_IDS,    //  array of identifiers, at most max items, no repeats
-    F_LABELS  //  array of labels, at most max items, no repeats
+    F_INT,   //  integer in [min, max]
+    F_NUM,   //  number in [min, max], a multiple of step when step > 0
+    F_ENUM,  //  one of values
+    F_MAP,   //  nested map checked against fields
+    F_IDS,   //  array of identifiers, at most max items, no repeats
+    F_LABELS //  array of labels, at most max items, no repeats
 } ftype_t;
 
 typedef struct field_s {

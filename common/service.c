@@ -111,8 +111,12 @@ cmd_emit (cmd_ctx_t *ctx, const char *type, const char *date, const char *subjec
           const kv_t *fields)
 {
     service_t *service = ctx->service;
-    evlog_meta_t meta = {service->args.def->service, service->args.entry.instance, type,
-                         cmd_office (ctx), date, subject};
+    evlog_meta_t meta = {service->args.def->service,
+                         service->args.entry.instance,
+                         type,
+                         cmd_office (ctx),
+                         date,
+                         subject};
     uint64_t seq = evlog_append (ctx->tx, &meta, fields, &ctx->event);
     if (!seq)
         return cmd_store_fail (ctx);
@@ -223,8 +227,14 @@ s_run_one (service_t *self, store_tx_t *tx, request_t *request)
     request_clear_events (request);
     if (request_failed (request) || s_recall (tx, request))
         return;
-    cmd_ctx_t ctx = {self, request, s_command (self, request_cmd (request)), NULL,
-                     {{0, NULL, 0}, {NULL, NULL}, 0}, {ERR_NONE, "", ""}, 0, {0, NULL, 0}};
+    cmd_ctx_t ctx = {self,
+                     request,
+                     s_command (self, request_cmd (request)),
+                     NULL,
+                     {{0, NULL, 0}, {NULL, NULL}, 0},
+                     {ERR_NONE, "", ""},
+                     0,
+                     {0, NULL, 0}};
     kv_init (&ctx.reply);
     msgpack_sbuffer_init (&ctx.event);
     if (store_nested (tx, s_run_handler, &ctx) != 0 && !store_failed (tx)) {
@@ -258,7 +268,8 @@ s_log_outcome (service_t *self, request_t *request)
     const oerr_t *err = request_error (request);
     //  Ids and codes only: a message may echo input, so it is not logged.
     zsys_info ("event=command.refused instance=%s cmd=%s office=%s code=%s field=%s",
-               self->args.entry.instance, *request_cmd (request) ? request_cmd (request) : "-",
+               self->args.entry.instance,
+               *request_cmd (request) ? request_cmd (request) : "-",
                *request_office (request) ? request_office (request) : "-",
                err_code_name (err->code), *err->field ? err->field : "-");
 }
@@ -270,8 +281,8 @@ s_execute (service_t *self, request_t **requests, size_t count)
     batch_t batch = {self, requests, count};
     oerr_t err = {ERR_NONE, "", ""};
     if (count && store_write (self->store, s_run_batch, &batch, &err) != 0) {
-        zsys_error ("event=store.error instance=%s message=\"%s\"", self->args.entry.instance,
-                    err.message);
+        zsys_error ("event=store.error instance=%s message=\"%s\"",
+                    self->args.entry.instance, err.message);
         for (size_t i = 0; i < count; i++) {
             request_clear_events (requests[i]);
             request_fail (requests[i], &err);
@@ -331,8 +342,9 @@ s_validate (service_t *self, request_t *request)
     }
     const char *office = request_office (request);
     if (*office && !dir_entry_serves (&self->args.entry, office)) {
-        oerr_set (&err, ERR_FAILED_PRECONDITION, "office", "instance %s does not serve office %s",
-                  self->args.entry.instance, office);
+        oerr_set (&err, ERR_FAILED_PRECONDITION, "office",
+                  "instance %s does not serve office %s", self->args.entry.instance,
+                  office);
         request_fail (request, &err);
         return -1;
     }
@@ -348,14 +360,16 @@ s_on_command (zloop_t *loop, zsock_t *reader, void *arg)
 {
     (void) loop;
     service_t *self = (service_t *) arg;
-    request_t **ready = (request_t **) zmalloc (sizeof (request_t *) * self->args.batch_max);
+    request_t **ready =
+        (request_t **) zmalloc (sizeof (request_t *) * self->args.batch_max);
     size_t count = 0;
     do {
         zmsg_t *msg = zmsg_recv (reader);
         request_t *request = request_new (&msg, s_office_optional, self);
         if (!request)
             break;
-        if (!request_failed (request) && strcmp (request_cmd (request), "service.status") == 0)
+        if (!request_failed (request)
+            && strcmp (request_cmd (request), "service.status") == 0)
             s_reply_status (self, request);
         else if (s_validate (self, request) == 0 && !s_caught_up (self, request, true))
             zlist_append (self->parked, request);
@@ -384,12 +398,12 @@ s_release (service_t *self)
             ready[count++] = request;
         else if (now - request_arrived (request) > self->args.after_wait_ms) {
             oerr_t err;
-            oerr_set (&err, ERR_UNAVAILABLE, "after",
-                      "this service has not yet caught up with the streams named in after");
+            oerr_set (
+                &err, ERR_UNAVAILABLE, "after",
+                "this service has not yet caught up with the streams named in after");
             request_fail (request, &err);
             ready[count++] = request;
-        }
-        else
+        } else
             zlist_append (self->parked, request);
     }
     s_execute (self, ready, count);
@@ -504,8 +518,8 @@ s_open_store (service_t *self, char *err, size_t errlen)
     tables[count] = NULL;
     oerr_t oerr;
     self->store = self->args.map_initial
-                      ? store_new_sized (self->args.store_path, tables, self->args.map_initial,
-                                         &oerr)
+                      ? store_new_sized (self->args.store_path, tables,
+                                         self->args.map_initial, &oerr)
                       : store_new (self->args.store_path, tables, &oerr);
     if (!self->store) {
         snprintf (err, errlen, "%s", oerr.message);
@@ -530,7 +544,8 @@ s_bind (int type, const char *endpoint, char *err, size_t errlen)
     zsock_set_maxmsgsize (sock, SERVICE_MAX_MSG);
     zsock_set_linger (sock, 0);
     if (zsock_bind (sock, "%s", endpoint) < 0) {
-        snprintf (err, errlen, "cannot bind %s: %s", endpoint, zmq_strerror (zmq_errno ()));
+        snprintf (err, errlen, "cannot bind %s: %s", endpoint,
+                  zmq_strerror (zmq_errno ()));
         zsock_destroy (&sock);
     }
     return sock;
@@ -540,8 +555,10 @@ static int
 s_open_sockets (service_t *self, char *err, size_t errlen)
 {
     self->router = s_bind (ZMQ_ROUTER, self->args.entry.command, err, errlen);
-    self->pub = self->router ? s_bind (ZMQ_PUB, self->args.entry.events, err, errlen) : NULL;
-    self->replay = self->pub ? s_bind (ZMQ_ROUTER, self->args.entry.replay, err, errlen) : NULL;
+    self->pub =
+        self->router ? s_bind (ZMQ_PUB, self->args.entry.events, err, errlen) : NULL;
+    self->replay =
+        self->pub ? s_bind (ZMQ_ROUTER, self->args.entry.replay, err, errlen) : NULL;
     return self->replay ? 0 : -1;
 }
 
@@ -550,8 +567,9 @@ s_open_consumers (service_t *self, char *err, size_t errlen)
 {
     for (size_t i = 0; i < self->args.producer_count; i++) {
         const dir_entry_t *p = &self->args.producers[i];
-        consumer_t *c = consumer_new (self->store, p->service, p->instance, p->events,
-                                      p->replay, self->args.def->apply, self->args.def->state);
+        consumer_t *c =
+            consumer_new (self->store, p->service, p->instance, p->events, p->replay,
+                          self->args.def->apply, self->args.def->state);
         if (!c || consumer_attach (c, self->loop, s_on_progress, self) != 0) {
             snprintf (err, errlen, "cannot follow %s", p->instance);
             consumer_destroy (&c);
@@ -572,7 +590,8 @@ s_service_new (args_t *args, zsock_t *pipe, char *err, size_t errlen)
     self->parked = zlist_new ();
     self->loop = zloop_new ();
     oerr_t oerr;
-    if (s_open_store (self, err, errlen) || store_read (self->store, s_read_head, self, &oerr)
+    if (s_open_store (self, err, errlen)
+        || store_read (self->store, s_read_head, self, &oerr)
         || s_open_sockets (self, err, errlen) || s_open_consumers (self, err, errlen)) {
         s_service_destroy (&self);
         return NULL;
@@ -614,15 +633,16 @@ s_resolve (const service_def_t *def, const service_opts_t *opts, args_t *args, c
 {
     const dir_entry_t *entry = directory_instance (opts->directory, opts->instance);
     if (!entry || strcmp (entry->service, def->service) != 0) {
-        snprintf (err, errlen, "the directory lists no %s instance named %s", def->service,
-                  opts->instance);
+        snprintf (err, errlen, "the directory lists no %s instance named %s",
+                  def->service, opts->instance);
         return -1;
     }
     args->entry = *entry;
     for (size_t i = 0; i < directory_size (opts->directory); i++) {
         const dir_entry_t *e = directory_at (opts->directory, i);
         for (const char *const *f = def->follows; f && *f; f++)
-            if (strcmp (e->service, *f) == 0 && args->producer_count < SERVICE_MAX_CONSUMERS)
+            if (strcmp (e->service, *f) == 0
+                && args->producer_count < SERVICE_MAX_CONSUMERS)
                 args->producers[args->producer_count++] = *e;
     }
     snprintf (args->store_path, sizeof args->store_path, "%s/%s", opts->data_dir,

@@ -21,20 +21,20 @@ typedef struct _cmd_ctx_t cmd_ctx_t;
 typedef int (cmd_handler_fn) (cmd_ctx_t *ctx);
 
 typedef struct {
-    const char *name;       //  e.g. "candidate.register"
-    const field_t *fields;  //  its fields besides the envelope
+    const char *name;      //  e.g. "candidate.register"
+    const field_t *fields; //  its fields besides the envelope
     cmd_handler_fn *handler;
-    bool query;             //  changes nothing; not remembered by rid
-    bool any_office;        //  office is optional (absent: all)
+    bool query;      //  changes nothing; not remembered by rid
+    bool any_office; //  office is optional (absent: all)
 } command_t;
 
 typedef struct {
-    const char *service;         //  "intake"
-    const char *const *tables;   //  the service's own tables
-    const command_t *commands;   //  terminated by an entry with name NULL
-    const char *const *follows;  //  services whose streams it consumes
-    consumer_apply_fn *apply;    //  applies their events
-    void *state;                 //  handed to handlers and apply
+    const char *service;        //  "intake"
+    const char *const *tables;  //  the service's own tables
+    const command_t *commands;  //  terminated by an entry with name NULL
+    const char *const *follows; //  services whose streams it consumes
+    consumer_apply_fn *apply;   //  applies their events
+    void *state;                //  handed to handlers and apply
 } service_def_t;
 
 typedef struct {

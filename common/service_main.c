@@ -14,12 +14,13 @@ typedef struct {
 static int
 s_usage (const char *service)
 {
-    fprintf (stderr,
-             "usage: opstap-%s [--instance NAME] [--config FILE] [--data DIR] [--batch N]\n"
-             "  --instance  instance name in the directory file (default: %s)\n"
-             "  --config    directory file (default: $OPSTAP_CONFIG, else loopback)\n"
-             "  --data      data directory (default: $OPSTAP_DATA, else var)\n",
-             service, service);
+    fprintf (
+        stderr,
+        "usage: opstap-%s [--instance NAME] [--config FILE] [--data DIR] [--batch N]\n"
+        "  --instance  instance name in the directory file (default: %s)\n"
+        "  --config    directory file (default: $OPSTAP_CONFIG, else loopback)\n"
+        "  --data      data directory (default: $OPSTAP_DATA, else var)\n",
+        service, service);
     return 2;
 }
 
@@ -27,8 +28,9 @@ static int
 s_parse (const char *service, int argc, char *argv[], options_t *opts)
 {
     opts->instance = service;
-    opts->data = getenv ("OPSTAP_DATA") && *getenv ("OPSTAP_DATA") ? getenv ("OPSTAP_DATA")
-                                                                    : "var";
+    opts->data = getenv ("OPSTAP_DATA") && *getenv ("OPSTAP_DATA")
+                     ? getenv ("OPSTAP_DATA")
+                     : "var";
     for (int i = 1; i < argc; i++) {
         const char *value = i + 1 < argc ? argv[i + 1] : NULL;
         if (!value)
@@ -44,8 +46,7 @@ s_parse (const char *service, int argc, char *argv[], options_t *opts)
             opts->batch = strtol (value, &end, 10);
             if (*end || opts->batch < 1 || opts->batch > 4096)
                 return -1;
-        }
-        else
+        } else
             return -1;
         i++;
     }
@@ -66,7 +67,8 @@ service_main (const service_def_t *def, int argc, char *argv[])
         zsys_error ("event=config.error message=\"%s\"", err);
         return 2;
     }
-    service_opts_t sopts = {opts.instance, opts.data, directory, (size_t) opts.batch, 0, 0};
+    service_opts_t sopts = {opts.instance,       opts.data, directory,
+                            (size_t) opts.batch, 0,         0};
     zactor_t *actor = service_start (def, &sopts, err, sizeof err);
     directory_destroy (&directory);
     if (!actor) {

@@ -7,9 +7,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define STORE_MAX_TABLES 24
+#define STORE_MAX_TABLES  24
 #define STORE_INITIAL_MAP (64UL * 1024 * 1024)
-#define STORE_MAX_MAP (256UL * 1024 * 1024 * 1024)
+#define STORE_MAX_MAP     (256UL * 1024 * 1024 * 1024)
 
 struct _store_t {
     MDB_env *env;
@@ -29,8 +29,8 @@ struct _store_tx_t {
 static int
 s_lmdb_error (oerr_t *err, const char *what, int rc)
 {
-    err_code_t code = rc == ENOSPC || rc == EIO || rc == MDB_MAP_FULL ? ERR_UNAVAILABLE
-                                                                      : ERR_INTERNAL;
+    err_code_t code =
+        rc == ENOSPC || rc == EIO || rc == MDB_MAP_FULL ? ERR_UNAVAILABLE : ERR_INTERNAL;
     return oerr_set (err, code, "", "store: %s: %s", what, mdb_strerror (rc));
 }
 
@@ -89,7 +89,8 @@ store_t *
 store_new_sized (const char *path, const char *const *tables, size_t initial, oerr_t *err)
 {
     if (s_make_dirs (path) != 0) {
-        oerr_set (err, ERR_INTERNAL, "", "store: cannot create %s: %s", path, strerror (errno));
+        oerr_set (err, ERR_INTERNAL, "", "store: cannot create %s: %s", path,
+                  strerror (errno));
         return NULL;
     }
     store_t *self = (store_t *) zmalloc (sizeof (store_t));
@@ -155,7 +156,8 @@ s_run (store_t *self, store_fn *fn, void *arg, unsigned flags, oerr_t *err)
     if (result != 0 || tx.rc != 0) {
         mdb_txn_abort (tx.txn);
         if (tx.rc)
-            return tx.rc == MDB_MAP_FULL ? MDB_MAP_FULL : s_lmdb_error (err, "write", tx.rc);
+            return tx.rc == MDB_MAP_FULL ? MDB_MAP_FULL
+                                         : s_lmdb_error (err, "write", tx.rc);
         return -1;
     }
     rc = (flags & MDB_RDONLY) ? (mdb_txn_abort (tx.txn), 0) : mdb_txn_commit (tx.txn);
@@ -235,8 +237,8 @@ s_fail (store_tx_t *tx, int rc)
 }
 
 int
-store_get (store_tx_t *tx, const char *table, const void *key, size_t klen, const void **val,
-           size_t *vlen)
+store_get (store_tx_t *tx, const char *table, const void *key, size_t klen,
+           const void **val, size_t *vlen)
 {
     MDB_dbi dbi;
     if (s_dbi (tx, table, &dbi))
@@ -267,8 +269,8 @@ s_put (store_tx_t *tx, const char *table, const void *key, size_t klen, const vo
 }
 
 int
-store_put (store_tx_t *tx, const char *table, const void *key, size_t klen, const void *val,
-           size_t vlen)
+store_put (store_tx_t *tx, const char *table, const void *key, size_t klen,
+           const void *val, size_t vlen)
 {
     return s_put (tx, table, key, klen, val, vlen, 0);
 }

@@ -11,9 +11,11 @@ s_command (int run, int i)
     char *text = zsys_sprintf (
         "{\"cmd\":\"candidate.register\",\"office\":\"bench\",\"id\":\"b%d-%d\","
         "\"rid\":\"b%d-%d\",\"birth_year\":1985,\"referral\":\"uwv\",\"benefit\":\"ww\","
-        "\"treatment\":\"none\",\"criteria\":{\"psych_limitation\":true,\"motivated\":true,"
+        "\"treatment\":\"none\",\"criteria\":{\"psych_limitation\":true,\"motivated\":"
+        "true,"
         "\"willing_to_train\":true,\"arranges_benefits\":true,\"seeks_paid_work\":true},"
-        "\"consent\":{\"processing\":true,\"evaluation_contact\":true},\"date\":\"2021-03-01\"}",
+        "\"consent\":{\"processing\":true,\"evaluation_contact\":true},\"date\":\"2021-"
+        "03-01\"}",
         run, i, run, i);
     msgpack_sbuffer buf;
     msgpack_sbuffer_init (&buf);

@@ -62,11 +62,12 @@ s_stats (cmd_ctx_t *ctx)
 
 static const field_t s_no_fields[] = {{NULL, 0, false, 0, 0, 0, NULL, NULL}};
 
-static const command_t s_commands[] = {{"follower.stats", s_no_fields, s_stats, true, true},
-                                       {NULL, NULL, NULL, false, false}};
+static const command_t s_commands[] = {
+    {"follower.stats", s_no_fields, s_stats, true, true},
+    {NULL, NULL, NULL, false, false}};
 
-static const service_def_t s_follower = {"follower", s_tables, s_commands, s_follows, s_apply,
-                                         NULL};
+static const service_def_t s_follower = {"follower", s_tables, s_commands,
+                                         s_follows,  s_apply,  NULL};
 
 const service_def_t *
 follower_service (void)

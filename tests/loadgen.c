@@ -12,8 +12,8 @@
 
 static const char *const s_stages[] = {"equilibrium", "disruption", "reorientation",
                                        "growth"};
-static const char *const s_referrals[] = {"self", "uwv", "municipality", "mental_health",
-                                          "social_team", "client_org", "other"};
+static const char *const s_referrals[] = {
+    "self", "uwv", "municipality", "mental_health", "social_team", "client_org", "other"};
 
 //  The n-th command of the history: four per candidate.
 static char *
@@ -24,30 +24,37 @@ s_command (int run, int n)
     //  Spread over two years from 2019-01-01 (day 17897).
     codec_format_date (17897 + (c * 7) % 730 + step * 7, date);
     if (step == 0)
-        return zsys_sprintf (
-            "{\"cmd\":\"candidate.register\",\"office\":\"o%d\",\"id\":\"L%d-%d\",\"rid\":\"L%d-%d\","
-            "\"birth_year\":%d,\"referral\":\"%s\",\"benefit\":\"wia\",\"treatment\":\"%s\","
-            "\"criteria\":{\"psych_limitation\":true,\"motivated\":%s,\"willing_to_train\":true,"
-            "\"arranges_benefits\":true,\"seeks_paid_work\":true},\"consent\":{\"processing\":"
-            "true,\"evaluation_contact\":true},\"date\":\"%s\"}",
-            office, run, c, run, n, 1960 + c % 45, s_referrals[c % 7],
-            c % 9 == 0 ? "in_treatment" : "done", c % 11 ? "true" : "false", date);
+        return zsys_sprintf ("{\"cmd\":\"candidate.register\",\"office\":\"o%d\",\"id\":"
+                             "\"L%d-%d\",\"rid\":\"L%d-%d\","
+                             "\"birth_year\":%d,\"referral\":\"%s\",\"benefit\":\"wia\","
+                             "\"treatment\":\"%s\","
+                             "\"criteria\":{\"psych_limitation\":true,\"motivated\":%s,"
+                             "\"willing_to_train\":true,"
+                             "\"arranges_benefits\":true,\"seeks_paid_work\":true},"
+                             "\"consent\":{\"processing\":"
+                             "true,\"evaluation_contact\":true},\"date\":\"%s\"}",
+                             office, run, c, run, n, 1960 + c % 45, s_referrals[c % 7],
+                             c % 9 == 0 ? "in_treatment" : "done",
+                             c % 11 ? "true" : "false", date);
     if (step == 1)
         return zsys_sprintf ("{\"cmd\":\"candidate.info_session\",\"office\":\"o%d\","
                              "\"id\":\"L%d-%d\",\"rid\":\"L%d-%d\",\"date\":\"%s\"}",
                              office, run, c, run, n, date);
     if (step == 2 && c % 9 == 0)
-        return zsys_sprintf ("{\"cmd\":\"candidate.defer\",\"office\":\"o%d\",\"id\":\"L%d-%d\","
-                             "\"rid\":\"L%d-%d\",\"reason\":\"in_treatment\","
-                             "\"until\":\"2030-01-01\",\"date\":\"%s\"}",
-                             office, run, c, run, n, date);
+        return zsys_sprintf (
+            "{\"cmd\":\"candidate.defer\",\"office\":\"o%d\",\"id\":\"L%d-%d\","
+            "\"rid\":\"L%d-%d\",\"reason\":\"in_treatment\","
+            "\"until\":\"2030-01-01\",\"date\":\"%s\"}",
+            office, run, c, run, n, date);
     if (step == 2)
-        return zsys_sprintf ("{\"cmd\":\"candidate.admit\",\"office\":\"o%d\",\"id\":\"L%d-%d\","
-                             "\"rid\":\"L%d-%d\",\"date\":\"%s\"}",
-                             office, run, c, run, n, date);
-    return zsys_sprintf ("{\"cmd\":\"candidate.assess_stage\",\"office\":\"o%d\","
-                         "\"id\":\"L%d-%d\",\"rid\":\"L%d-%d\",\"stage\":\"%s\",\"date\":\"%s\"}",
-                         office, run, c, run, n, s_stages[c % 4], date);
+        return zsys_sprintf (
+            "{\"cmd\":\"candidate.admit\",\"office\":\"o%d\",\"id\":\"L%d-%d\","
+            "\"rid\":\"L%d-%d\",\"date\":\"%s\"}",
+            office, run, c, run, n, date);
+    return zsys_sprintf (
+        "{\"cmd\":\"candidate.assess_stage\",\"office\":\"o%d\","
+        "\"id\":\"L%d-%d\",\"rid\":\"L%d-%d\",\"stage\":\"%s\",\"date\":\"%s\"}",
+        office, run, c, run, n, s_stages[c % 4], date);
 }
 
 static zframe_t *

@@ -17,16 +17,20 @@ static void
 test_malformed (void)
 {
     CHECK (s_refused ("", 0));
-    CHECK (s_refused ("\x81\xa3" "cmd", 5));                //  truncated
-    CHECK (s_refused ("\x81\xa3" "cmd\xa1x\xc0", 8));       //  trailing bytes
-    CHECK (s_refused ("\x92\x01\x02", 3));                  //  not a map
-    CHECK (s_refused ("\xdf\xff\xff\xff\xff", 5));          //  4G entries claimed
-    CHECK (s_refused ("\x81\x01\x02", 3));                  //  key not a string
-    CHECK (s_refused ("\x81\xa1k\xc4\x01x", 6));            //  binary
-    CHECK (s_refused ("\x81\xa1k\xd4\x01\x01", 6));         //  extension
-    CHECK (s_refused ("\x81\xa1k\xc1", 4));                 //  reserved byte
-    CHECK (s_refused ("\x81\xa1k\xa2\xc3\x28", 6));         //  invalid UTF-8
-    CHECK (s_refused ("\x81\xa1k\xa3\xed\xa0\x80", 7));     //  encoded surrogate
+    CHECK (s_refused ("\x81\xa3"
+                      "cmd",
+                      5)); //  truncated
+    CHECK (s_refused ("\x81\xa3"
+                      "cmd\xa1x\xc0",
+                      8));                              //  trailing bytes
+    CHECK (s_refused ("\x92\x01\x02", 3));              //  not a map
+    CHECK (s_refused ("\xdf\xff\xff\xff\xff", 5));      //  4G entries claimed
+    CHECK (s_refused ("\x81\x01\x02", 3));              //  key not a string
+    CHECK (s_refused ("\x81\xa1k\xc4\x01x", 6));        //  binary
+    CHECK (s_refused ("\x81\xa1k\xd4\x01\x01", 6));     //  extension
+    CHECK (s_refused ("\x81\xa1k\xc1", 4));             //  reserved byte
+    CHECK (s_refused ("\x81\xa1k\xa2\xc3\x28", 6));     //  invalid UTF-8
+    CHECK (s_refused ("\x81\xa1k\xa3\xed\xa0\x80", 7)); //  encoded surrogate
     //  Nine levels of maps: one more than allowed.
     uint8_t deep[64];
     size_t n = 0;
@@ -166,23 +170,22 @@ test_schema (void)
     static const char *const colours[] = {"red", "green", NULL};
     static const field_t sub[] = {{"on", F_BOOL, true, 0, 0, 0, NULL, NULL},
                                   {NULL, 0, false, 0, 0, 0, NULL, NULL}};
-    static const field_t fields[] = {
-        {"grade", F_NUM, false, 1, 10, 0.5, NULL, NULL},
-        {"hours", F_INT, false, 12, 24, 0, NULL, NULL},
-        {"colour", F_ENUM, false, 0, 0, 0, colours, NULL},
-        {"ids", F_IDS, false, 0, 3, 0, NULL, NULL},
-        {"sub", F_MAP, false, 0, 0, 0, NULL, sub},
-        {NULL, 0, false, 0, 0, 0, NULL, NULL}};
+    static const field_t fields[] = {{"grade", F_NUM, false, 1, 10, 0.5, NULL, NULL},
+                                     {"hours", F_INT, false, 12, 24, 0, NULL, NULL},
+                                     {"colour", F_ENUM, false, 0, 0, 0, colours, NULL},
+                                     {"ids", F_IDS, false, 0, 3, 0, NULL, NULL},
+                                     {"sub", F_MAP, false, 0, 0, 0, NULL, sub},
+                                     {NULL, 0, false, 0, 0, 0, NULL, NULL}};
     kv_t kv;
     const struct {
         const char *key;
         double num;
         bool is_int;
         const char *field;
-    } nums[] = {{"grade", 8.5, false, NULL},   {"grade", 7.3, false, "grade"},
+    } nums[] = {{"grade", 8.5, false, NULL},     {"grade", 7.3, false, "grade"},
                 {"grade", 10.5, false, "grade"}, {"grade", 1, true, NULL},
-                {"hours", 24, true, NULL},      {"hours", 25, true, "hours"},
-                {"hours", 11, true, "hours"},   {"hours", 12.5, false, "hours"}};
+                {"hours", 24, true, NULL},       {"hours", 25, true, "hours"},
+                {"hours", 11, true, "hours"},    {"hours", 12.5, false, "hours"}};
     for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++) {
         kv_init (&kv);
         if (nums[i].is_int)
@@ -206,8 +209,8 @@ test_schema (void)
         kv_destroy (&kv);
     }
     //  Enum, list and nested map checks.
-    const char *const bad_lists[][4] = {{"a", "a", NULL, NULL}, {"a", "b", "c", "d"},
-                                        {"111222333", NULL, NULL, NULL}};
+    const char *const bad_lists[][4] = {
+        {"a", "a", NULL, NULL}, {"a", "b", "c", "d"}, {"111222333", NULL, NULL, NULL}};
     for (int i = 0; i < 3; i++) {
         kv_init (&kv);
         msgpack_packer *p = kv_key (&kv, "ids");

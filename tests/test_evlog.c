@@ -21,8 +21,8 @@ s_append_many (store_tx_t *tx, void *arg)
         const char *who = i % 2 ? "c-other" : "c-gone";
         kv_str (&f, "candidate", who);
         kv_int (&f, "birth_year", 1980);
-        evlog_meta_t meta = {"intake", "intake", "candidate.stage_assessed", "nijmegen",
-                             "2020-01-01", who};
+        evlog_meta_t meta = {"intake",   "intake",     "candidate.stage_assessed",
+                             "nijmegen", "2020-01-01", who};
         rc = evlog_append (tx, &meta, &f, &out) == (uint64_t) i + 1 ? 0 : -1;
         kv_destroy (&f);
     }

@@ -40,7 +40,8 @@ typedef struct {
     int64_t seq; //  intake's position after its last reply
 } fixture_t;
 
-static void s_start_feedback (fixture_t *f)
+static void
+s_start_feedback (fixture_t *f)
 {
     char err[256];
     service_opts_t opts = {"feedback", f->dir, f->directory, 0, 0, 0};
@@ -50,7 +51,8 @@ static void s_start_feedback (fixture_t *f)
     f->fb = tk_client_new (f->fb_entry->command);
 }
 
-static void s_stop_feedback (fixture_t *f)
+static void
+s_stop_feedback (fixture_t *f)
 {
     tk_client_destroy (&f->fb);
     zactor_destroy (&f->feedback);
@@ -59,7 +61,8 @@ static void s_stop_feedback (fixture_t *f)
 //  An intake command that must succeed; its position is kept for "after".
 static void s_intake (fixture_t *f, const char *fmt, ...)
     __attribute__ ((format (printf, 2, 3)));
-static void s_intake (fixture_t *f, const char *fmt, ...)
+static void
+s_intake (fixture_t *f, const char *fmt, ...)
 {
     va_list args;
     va_start (args, fmt);
@@ -76,8 +79,8 @@ static void s_intake (fixture_t *f, const char *fmt, ...)
 //  field; it sees every intake reply before it. Returns the reply.
 static tk_msg_t *s_fb (fixture_t *f, const char *code, const char *field, const char *fmt,
                        ...) __attribute__ ((format (printf, 4, 5)));
-static tk_msg_t *s_fb (fixture_t *f, const char *code, const char *field, const char *fmt,
-                       ...)
+static tk_msg_t *
+s_fb (fixture_t *f, const char *code, const char *field, const char *fmt, ...)
 {
     va_list args;
     va_start (args, fmt);
@@ -95,7 +98,8 @@ static tk_msg_t *s_fb (fixture_t *f, const char *code, const char *field, const 
     return r;
 }
 
-static void s_drop (tk_msg_t *msg)
+static void
+s_drop (tk_msg_t *msg)
 {
     tk_msg_destroy (&msg);
 }
@@ -103,13 +107,15 @@ static void s_drop (tk_msg_t *msg)
 #define FB_OK(f, ...)               s_drop (s_fb (f, NULL, NULL, __VA_ARGS__))
 #define FB_ERR(f, code, field, ...) s_drop (s_fb (f, code, field, __VA_ARGS__))
 
-static bool s_bool (tk_msg_t *r, const char *path, bool value)
+static bool
+s_bool (tk_msg_t *r, const char *path, bool value)
 {
     const msgpack_object *o = tk_get (r, path);
     return o && o->type == MSGPACK_OBJECT_BOOLEAN && o->via.boolean == value;
 }
 
-static double s_num (tk_msg_t *r, const char *path)
+static double
+s_num (tk_msg_t *r, const char *path)
 {
     const msgpack_object *o = tk_get (r, path);
     if (o && (o->type == MSGPACK_OBJECT_FLOAT64 || o->type == MSGPACK_OBJECT_FLOAT32))
@@ -119,7 +125,8 @@ static double s_num (tk_msg_t *r, const char *path)
 
 //  --------------------------------------------------------------------------
 
-static void test_candidates (fixture_t *f)
+static void
+test_candidates (fixture_t *f)
 {
     s_intake (f, REG, "nijmegen", "c-yes", "true");
     s_intake (f, REG, "nijmegen", "c-no", "false");
@@ -127,7 +134,8 @@ static void test_candidates (fixture_t *f)
     s_intake (f, REG, "arnhem", "c-arn", "true");
 }
 
-static void test_invite (fixture_t *f)
+static void
+test_invite (fixture_t *f)
 {
     tk_msg_t *r = s_fb (f, NULL, NULL, INVITE, "nijmegen", "sv-yes-expert", "c-yes",
                         "expert", "2017-09-01");
@@ -157,7 +165,8 @@ static void test_invite (fixture_t *f)
     FB_OK (f, INVITE, "arnhem", "sv-arn", "c-arn", "expert", "2017-09-01");
 }
 
-static void test_invite_refusals (fixture_t *f)
+static void
+test_invite_refusals (fixture_t *f)
 {
     FB_ERR (f, "failed_precondition", "candidate", INVITE, "nijmegen", "sv-x", "c-no",
             "expert", "2017-09-01");
@@ -186,7 +195,8 @@ static void test_invite_refusals (fixture_t *f)
             "{\"cmd\":\"survey.get\",\"office\":\"nijmegen\",\"id\":\"sv-x\"}");
 }
 
-static void test_grades (fixture_t *f)
+static void
+test_grades (fixture_t *f)
 {
     const char *bad[] = {"10.5", "7.3", "0.5", "0", "-1", "\"8\"", "true", NULL};
     for (int i = 0; bad[i]; i++) {
@@ -214,7 +224,8 @@ static void test_grades (fixture_t *f)
     tk_msg_destroy (&r);
 }
 
-static void test_respond_refusals (fixture_t *f)
+static void
+test_respond_refusals (fixture_t *f)
 {
     FB_ERR (f, "conflict", "survey", RESPOND, "sv-yes-expert", "2017-09-11",
             ",\"grade\":9");
@@ -228,7 +239,7 @@ static void test_respond_refusals (fixture_t *f)
             ",\"diagnosis\":\"x\"");
     FB_ERR (f, "invalid_argument", "experience", RESPOND, "sv-arn", "2017-09-11",
             ",\"experience\":42");
-    char *long_text = (char *)malloc (4002);
+    char *long_text = (char *) malloc (4002);
     memset (long_text, 'a', 4001);
     long_text[4001] = 0;
     tk_msg_t *r =
@@ -249,7 +260,8 @@ static void test_respond_refusals (fixture_t *f)
     tk_msg_destroy (&r);
 }
 
-static void test_survey_queries (fixture_t *f)
+static void
+test_survey_queries (fixture_t *f)
 {
     tk_msg_t *r = s_fb (
         f, NULL, NULL,
@@ -257,8 +269,8 @@ static void test_survey_queries (fixture_t *f)
     CHECK (streq (tk_str (r, "experience"), EXPERIENCE));
     CHECK (streq (tk_str (r, "yield"), YIELD));
     CHECK (streq (tk_str (r, "responded"), "2017-09-10") && s_num (r, "grade") == 8.5);
-    CHECK (streq (tk_str (r, "candidate"), "c-yes") &&
-           streq (tk_str (r, "about"), "expert"));
+    CHECK (streq (tk_str (r, "candidate"), "c-yes")
+           && streq (tk_str (r, "about"), "expert"));
     tk_msg_destroy (&r);
     r = s_fb (f, NULL, NULL,
               "{\"cmd\":\"survey.get\",\"office\":\"nijmegen\",\"id\":\"sv-two\"}");
@@ -276,8 +288,8 @@ static void test_survey_queries (fixture_t *f)
     tk_msg_destroy (&r);
     r = s_fb (f, NULL, NULL,
               "{\"cmd\":\"survey.list\",\"office\":\"nijmegen\",\"status\":\"invited\"}");
-    CHECK (tk_int (r, "count") == 1 &&
-           streq (tk_str (r, "surveys.0.about"), "programme"));
+    CHECK (tk_int (r, "count") == 1
+           && streq (tk_str (r, "surveys.0.about"), "programme"));
     tk_msg_destroy (&r);
     r = s_fb (f, NULL, NULL,
               "{\"cmd\":\"survey.list\",\"office\":\"nijmegen\",\"about\":\"training\"}");
@@ -296,7 +308,8 @@ static void test_survey_queries (fixture_t *f)
 #define RESOLVE                                                                          \
     "{\"cmd\":\"signal.resolve\",\"office\":\"%s\",\"id\":\"%s\",\"date\":\"%s\"}"
 
-static void test_signals (fixture_t *f)
+static void
+test_signals (fixture_t *f)
 {
     tk_msg_t *r = s_fb (f, NULL, NULL, REPORT, "sig-1", "registration", SIGNAL);
     CHECK (streq (tk_str (r, "status"), "open") && tk_get (r, "text") == NULL);
@@ -319,13 +332,14 @@ static void test_signals (fixture_t *f)
     FB_ERR (f, "not_found", "id", RESOLVE, "arnhem", "sig-1", "2017-09-06");
     FB_ERR (f, "invalid_argument", "date", RESOLVE, "nijmegen", "sig-1", "2017-09-04");
     r = s_fb (f, NULL, NULL, RESOLVE, "nijmegen", "sig-1", "2017-09-05");
-    CHECK (streq (tk_str (r, "status"), "resolved") &&
-           streq (tk_str (r, "resolved"), "2017-09-05"));
+    CHECK (streq (tk_str (r, "status"), "resolved")
+           && streq (tk_str (r, "resolved"), "2017-09-05"));
     tk_msg_destroy (&r);
     FB_ERR (f, "failed_precondition", "id", RESOLVE, "nijmegen", "sig-1", "2017-09-07");
 }
 
-static void test_signal_list (fixture_t *f)
+static void
+test_signal_list (fixture_t *f)
 {
     tk_msg_t *r;
     r = s_fb (f, NULL, NULL,
@@ -349,7 +363,8 @@ static void test_signal_list (fixture_t *f)
 
 //  --------------------------------------------------------------------------
 
-static bool s_has_text (const char *json)
+static bool
+s_has_text (const char *json)
 {
     for (int i = 0; s_texts[i]; i++)
         if (strstr (json, s_texts[i]))
@@ -357,13 +372,14 @@ static bool s_has_text (const char *json)
     return false;
 }
 
-static void s_check_responded (tk_msg_t *e)
+static void
+s_check_responded (tk_msg_t *e)
 {
     const char *survey = tk_str (e, "survey");
     if (streq (survey, "sv-yes-expert")) {
         CHECK (streq (tk_str (e, "about"), "expert") && s_num (e, "grade") == 8.5);
-        CHECK (streq (tk_str (e, "invited"), "2017-09-01") &&
-               streq (tk_str (e, "date"), "2017-09-10"));
+        CHECK (streq (tk_str (e, "invited"), "2017-09-01")
+               && streq (tk_str (e, "date"), "2017-09-10"));
         CHECK (s_bool (e, "experience_given", true) && s_bool (e, "yield_given", true));
     }
     if (streq (survey, "sv-two")) {
@@ -373,12 +389,13 @@ static void s_check_responded (tk_msg_t *e)
 }
 
 //  No event carries a text; the fields subscribers need are there.
-static void test_stream (fixture_t *f)
+static void
+test_stream (fixture_t *f)
 {
     zlistx_t *events = tk_replay_all (f->fb_entry->replay, 1);
     int invited = 0, responded = 0, signals = 0;
-    for (tk_msg_t *e = (tk_msg_t *)zlistx_first (events); e;
-         e = (tk_msg_t *)zlistx_next (events)) {
+    for (tk_msg_t *e = (tk_msg_t *) zlistx_first (events); e;
+         e = (tk_msg_t *) zlistx_next (events)) {
         char *json = tk_json (e);
         if (!CHECK (!s_has_text (json)))
             fprintf (stderr, "  event with text: %s\n", json);
@@ -399,12 +416,13 @@ static void test_stream (fixture_t *f)
 //  --------------------------------------------------------------------------
 
 //  The token intake gave the erased candidate.
-static char *s_intake_token (const char *replay)
+static char *
+s_intake_token (const char *replay)
 {
     zlistx_t *events = tk_replay_all (replay, 1);
     char *token = NULL;
-    for (tk_msg_t *e = (tk_msg_t *)zlistx_first (events); e;
-         e = (tk_msg_t *)zlistx_next (events))
+    for (tk_msg_t *e = (tk_msg_t *) zlistx_first (events); e;
+         e = (tk_msg_t *) zlistx_next (events))
         if (streq (tk_str (e, "type"), "candidate.erased"))
             token = strdup (tk_str (e, "token"));
     tk_events_destroy (&events);
@@ -413,13 +431,14 @@ static char *s_intake_token (const char *replay)
 
 //  After erasure the candidate's events name only tokens, keep their codes
 //  and grades, and an invitation and its response still share a survey.
-static void s_check_erased_stream (fixture_t *f, const char *token)
+static void
+s_check_erased_stream (fixture_t *f, const char *token)
 {
     zlistx_t *events = tk_replay_all (f->fb_entry->replay, 1);
     int anonymous = 0;
     char expert[64] = "";
-    for (tk_msg_t *e = (tk_msg_t *)zlistx_first (events); e;
-         e = (tk_msg_t *)zlistx_next (events)) {
+    for (tk_msg_t *e = (tk_msg_t *) zlistx_first (events); e;
+         e = (tk_msg_t *) zlistx_next (events)) {
         char *json = tk_json (e);
         CHECK (!strstr (json, "c-yes") && !strstr (json, "sv-yes") && !s_has_text (json));
         free (json);
@@ -428,8 +447,8 @@ static void s_check_erased_stream (fixture_t *f, const char *token)
         anonymous++;
         CHECK (strncmp (tk_str (e, "survey"), "anon-", 5) == 0);
         CHECK (!streq (tk_str (e, "survey"), token));
-        if (streq (tk_str (e, "type"), "survey.invited") &&
-            streq (tk_str (e, "about"), "expert"))
+        if (streq (tk_str (e, "type"), "survey.invited")
+            && streq (tk_str (e, "about"), "expert"))
             snprintf (expert, sizeof expert, "%s", tk_str (e, "survey"));
         if (streq (tk_str (e, "type"), "survey.responded") && s_num (e, "grade") == 8.5)
             CHECK (streq (tk_str (e, "survey"), expert));
@@ -439,7 +458,8 @@ static void s_check_erased_stream (fixture_t *f, const char *token)
     tk_events_destroy (&events);
 }
 
-static void test_erasure (fixture_t *f)
+static void
+test_erasure (fixture_t *f)
 {
     s_intake (f,
               "{\"cmd\":\"candidate.erase\",\"office\":\"nijmegen\",\"id\":\"c-yes\"}");
@@ -463,7 +483,8 @@ static void test_erasure (fixture_t *f)
 
 //  A feedback store rebuilt after the erasure learns the candidate under
 //  its token first, then forgets that name too.
-static void test_replay_after_erasure (fixture_t *f)
+static void
+test_replay_after_erasure (fixture_t *f)
 {
     s_stop_feedback (f);
     char *path = zsys_sprintf ("%s/feedback", f->dir);
@@ -482,7 +503,8 @@ static void test_replay_after_erasure (fixture_t *f)
     free (token);
 }
 
-int main (void)
+int
+main (void)
 {
     zsys_init ();
     fixture_t f;

@@ -4,9 +4,10 @@
 #include "testkit.h"
 
 #define REG                                                                              \
-    "{\"cmd\":\"candidate.register\",\"office\":\"nijmegen\",\"id\":\"%s\","            \
+    "{\"cmd\":\"candidate.register\",\"office\":\"nijmegen\",\"id\":\"%s\","             \
     "\"birth_year\":%d,\"referral\":\"uwv\",\"benefit\":\"wia\",\"treatment\":\"%s\","   \
-    "\"criteria\":{\"psych_limitation\":true,\"motivated\":%s,\"willing_to_train\":true," \
+    "\"criteria\":{\"psych_limitation\":true,\"motivated\":%s,\"willing_to_train\":"     \
+    "true,"                                                                              \
     "\"arranges_benefits\":true,\"seeks_paid_work\":true},"                              \
     "\"consent\":{\"processing\":true,\"evaluation_contact\":true},"                     \
     "\"contact\":{\"name\":\"Jan Jansen\",\"email\":\"jan@example.nl\","                 \
@@ -76,7 +77,8 @@ test_register (fixture_t *f)
         char id[16];
         snprintf (id, sizeof id, "age-%d", years[i]);
         r = tk_expect (f->client, NULL, REG, id, years[i], "done", "true");
-        CHECK (tk_get (r, "eligible") && tk_get (r, "eligible")->via.boolean == eligible[i]);
+        CHECK (tk_get (r, "eligible")
+               && tk_get (r, "eligible")->via.boolean == eligible[i]);
         tk_msg_destroy (&r);
     }
     //  In treatment: registered, flagged as a contra-indication.
@@ -90,16 +92,22 @@ test_register_refusals (fixture_t *f)
 {
     s_err (f, "invalid_argument", "id",
            "{\"cmd\":\"candidate.register\",\"office\":\"nijmegen\",\"id\":\"111222333\","
-           "\"birth_year\":1980,\"referral\":\"uwv\",\"benefit\":\"wia\",\"treatment\":\"done\","
-           "\"criteria\":{\"psych_limitation\":true,\"motivated\":true,\"willing_to_train\":true,"
+           "\"birth_year\":1980,\"referral\":\"uwv\",\"benefit\":\"wia\",\"treatment\":"
+           "\"done\","
+           "\"criteria\":{\"psych_limitation\":true,\"motivated\":true,\"willing_to_"
+           "train\":true,"
            "\"arranges_benefits\":true,\"seeks_paid_work\":true},"
-           "\"consent\":{\"processing\":true,\"evaluation_contact\":true},\"date\":\"2017-07-03\"}");
+           "\"consent\":{\"processing\":true,\"evaluation_contact\":true},\"date\":"
+           "\"2017-07-03\"}");
     s_err (f, "failed_precondition", "consent.processing",
            "{\"cmd\":\"candidate.register\",\"office\":\"nijmegen\",\"id\":\"c-9\","
-           "\"birth_year\":1980,\"referral\":\"uwv\",\"benefit\":\"wia\",\"treatment\":\"done\","
-           "\"criteria\":{\"psych_limitation\":true,\"motivated\":true,\"willing_to_train\":true,"
+           "\"birth_year\":1980,\"referral\":\"uwv\",\"benefit\":\"wia\",\"treatment\":"
+           "\"done\","
+           "\"criteria\":{\"psych_limitation\":true,\"motivated\":true,\"willing_to_"
+           "train\":true,"
            "\"arranges_benefits\":true,\"seeks_paid_work\":true},"
-           "\"consent\":{\"processing\":false,\"evaluation_contact\":true},\"date\":\"2017-07-03\"}");
+           "\"consent\":{\"processing\":false,\"evaluation_contact\":true},\"date\":"
+           "\"2017-07-03\"}");
     s_err (f, "invalid_argument", "referral",
            "{\"cmd\":\"candidate.register\",\"office\":\"nijmegen\",\"birth_year\":1980,"
            "\"referral\":\"police\",\"benefit\":\"wia\",\"treatment\":\"done\","
@@ -112,12 +120,14 @@ test_register_refusals (fixture_t *f)
            "{\"cmd\":\"candidate.admit\",\"office\":\"nijmegen\",\"id\":\"c-1\","
            "\"date\":\"2017-02-30\"}");
     s_err (f, "invalid_argument", "birth_year",
-           "{\"cmd\":\"candidate.register\",\"office\":\"nijmegen\",\"birth_year\":\"1980\"}");
+           "{\"cmd\":\"candidate.register\",\"office\":\"nijmegen\",\"birth_year\":"
+           "\"1980\"}");
     s_err (f, "invalid_argument", "diagnosis",
            "{\"cmd\":\"candidate.get\",\"office\":\"nijmegen\",\"id\":\"c-1\","
            "\"diagnosis\":\"x\"}");
     s_err (f, "invalid_argument", "office", "{\"cmd\":\"candidate.get\",\"id\":\"c-1\"}");
-    s_err (f, "invalid_argument", "cmd", "{\"cmd\":\"candidate.fly\",\"office\":\"nijmegen\"}");
+    s_err (f, "invalid_argument", "cmd",
+           "{\"cmd\":\"candidate.fly\",\"office\":\"nijmegen\"}");
     s_err (f, "not_found", "id",
            "{\"cmd\":\"candidate.get\",\"office\":\"arnhem\",\"id\":\"c-1\"}");
 }
@@ -127,8 +137,9 @@ test_lifecycle (fixture_t *f)
 {
     const char *info = "{\"cmd\":\"candidate.info_session\",\"office\":\"nijmegen\","
                        "\"id\":\"%s\",\"date\":\"2017-07-10\"}";
-    const char *admit = "{\"cmd\":\"candidate.admit\",\"office\":\"nijmegen\",\"id\":\"%s\","
-                        "\"date\":\"2017-07-20\"}";
+    const char *admit =
+        "{\"cmd\":\"candidate.admit\",\"office\":\"nijmegen\",\"id\":\"%s\","
+        "\"date\":\"2017-07-20\"}";
     s_err (f, "failed_precondition", "id",
            "{\"cmd\":\"candidate.admit\",\"office\":\"nijmegen\",\"id\":\"c-1\","
            "\"date\":\"2017-07-20\"}");
@@ -153,9 +164,10 @@ test_lifecycle (fixture_t *f)
     s_err (f, "failed_precondition", "treatment",
            "{\"cmd\":\"candidate.admit\",\"office\":\"nijmegen\",\"id\":\"c-3\","
            "\"date\":\"2017-07-20\"}");
-    s_err (f, "invalid_argument", "until",
-           "{\"cmd\":\"candidate.defer\",\"office\":\"nijmegen\",\"id\":\"c-3\","
-           "\"reason\":\"in_treatment\",\"until\":\"2017-07-01\",\"date\":\"2017-07-20\"}");
+    s_err (
+        f, "invalid_argument", "until",
+        "{\"cmd\":\"candidate.defer\",\"office\":\"nijmegen\",\"id\":\"c-3\","
+        "\"reason\":\"in_treatment\",\"until\":\"2017-07-01\",\"date\":\"2017-07-20\"}");
     s_ok (f,
           "{\"cmd\":\"candidate.defer\",\"office\":\"nijmegen\",\"id\":\"%s\","
           "\"reason\":\"in_treatment\",\"until\":\"2018-01-01\",\"date\":\"2017-07-20\"}",
@@ -187,10 +199,11 @@ test_lifecycle (fixture_t *f)
 static void
 test_stages (fixture_t *f)
 {
-    tk_msg_t *r = tk_expect (f->client, NULL,
-                             "{\"cmd\":\"candidate.assess_stage\",\"office\":\"nijmegen\","
-                             "\"id\":\"c-3\",\"stage\":\"reorientation\","
-                             "\"stagnation\":\"lost_in_reorientation\",\"date\":\"2017-08-01\"}");
+    tk_msg_t *r =
+        tk_expect (f->client, NULL,
+                   "{\"cmd\":\"candidate.assess_stage\",\"office\":\"nijmegen\","
+                   "\"id\":\"c-3\",\"stage\":\"reorientation\","
+                   "\"stagnation\":\"lost_in_reorientation\",\"date\":\"2017-08-01\"}");
     CHECK (streq (tk_str (r, "mechanism"), "create variety and perspective"));
     tk_msg_destroy (&r);
     s_ok (f,
@@ -199,7 +212,8 @@ test_stages (fixture_t *f)
           "c-3");
     s_err (f, "invalid_argument", "stagnation",
            "{\"cmd\":\"candidate.assess_stage\",\"office\":\"nijmegen\",\"id\":\"c-3\","
-           "\"stage\":\"growth\",\"stagnation\":\"stuck_in_equilibrium\",\"date\":\"2017-09-02\"}");
+           "\"stage\":\"growth\",\"stagnation\":\"stuck_in_equilibrium\",\"date\":\"2017-"
+           "09-02\"}");
     s_err (f, "invalid_argument", "stage",
            "{\"cmd\":\"candidate.assess_stage\",\"office\":\"nijmegen\",\"id\":\"c-3\","
            "\"stage\":\"panic\",\"date\":\"2017-09-02\"}");
@@ -212,8 +226,9 @@ test_stages (fixture_t *f)
     CHECK (streq (tk_str (r, "contact.email"), "jan@example.nl"));
     CHECK (streq (tk_str (r, "status"), "admitted"));
     tk_msg_destroy (&r);
-    r = tk_expect (f->client, NULL,
-                   "{\"cmd\":\"candidate.list\",\"office\":\"nijmegen\",\"status\":\"admitted\"}");
+    r = tk_expect (
+        f->client, NULL,
+        "{\"cmd\":\"candidate.list\",\"office\":\"nijmegen\",\"status\":\"admitted\"}");
     CHECK (tk_int (r, "count") == 1);
     CHECK (streq (tk_str (r, "candidates.0.id"), "c-3"));
     tk_msg_destroy (&r);
@@ -229,7 +244,8 @@ s_contains (const char *haystack, const char *needle)
 static void
 test_stream_and_erasure (fixture_t *f)
 {
-    s_ok (f, "{\"cmd\":\"candidate.erase\",\"office\":\"nijmegen\",\"id\":\"%s\"}", "c-3");
+    s_ok (f, "{\"cmd\":\"candidate.erase\",\"office\":\"nijmegen\",\"id\":\"%s\"}",
+          "c-3");
     s_err (f, "not_found", "id",
            "{\"cmd\":\"candidate.get\",\"office\":\"nijmegen\",\"id\":\"c-3\"}");
     s_err (f, "not_found", "id",

@@ -8,8 +8,8 @@
 
 #include <signal.h>
 
-#define TOTAL     1200
-#define WINDOW    32
+#define TOTAL      1200
+#define WINDOW     32
 #define KILL_EVERY 150
 
 typedef struct {
@@ -28,8 +28,8 @@ s_spawn (fixture_t *f, const char *name, const char *instance)
 {
     char *program = zsys_sprintf ("%s/%s", f->bin, name);
     char *log = zsys_sprintf ("%s/%s.log", f->dir, instance);
-    const char *argv[] = {program, "--instance", instance, "--config", f->config,
-                          "--data", f->dir, NULL};
+    const char *argv[] = {program,   "--instance", instance, "--config",
+                          f->config, "--data",     f->dir,   NULL};
     pid_t pid = tk_spawn (argv, NULL, log);
     free (program);
     free (log);
@@ -42,9 +42,11 @@ s_command (int i)
     char *text = zsys_sprintf (
         "{\"cmd\":\"candidate.register\",\"office\":\"arnhem\",\"id\":\"k-%d\","
         "\"rid\":\"k-%d\",\"birth_year\":1985,\"referral\":\"uwv\",\"benefit\":\"ww\","
-        "\"treatment\":\"none\",\"criteria\":{\"psych_limitation\":true,\"motivated\":true,"
+        "\"treatment\":\"none\",\"criteria\":{\"psych_limitation\":true,\"motivated\":"
+        "true,"
         "\"willing_to_train\":true,\"arranges_benefits\":true,\"seeks_paid_work\":true},"
-        "\"consent\":{\"processing\":true,\"evaluation_contact\":true},\"date\":\"2021-03-01\"}",
+        "\"consent\":{\"processing\":true,\"evaluation_contact\":true},\"date\":\"2021-"
+        "03-01\"}",
         i, i);
     msgpack_sbuffer buf;
     msgpack_sbuffer_init (&buf);
@@ -149,7 +151,8 @@ s_check_stream (fixture_t *f, const char *replay)
             registered++;
         }
     }
-    printf ("stream: %zu events, %d in order, %d registrations, %d repeats; kills: intake %d, "
+    printf ("stream: %zu events, %d in order, %d registrations, %d repeats; kills: "
+            "intake %d, "
             "follower %d\n",
             zlistx_size (events), in_order, registered, repeats, f->intake_kills,
             f->follower_kills);
@@ -186,7 +189,8 @@ int
 main (void)
 {
     zsys_init ();
-    fixture_t f = {tk_tmpdir (), NULL, getenv ("OPSTAP_BIN"), tk_port_base (), 0, 0, 0, 0};
+    fixture_t f = {
+        tk_tmpdir (), NULL, getenv ("OPSTAP_BIN"), tk_port_base (), 0, 0, 0, 0};
     if (!f.bin) {
         fprintf (stderr, "OPSTAP_BIN is not set\n");
         return 1;

@@ -8,9 +8,9 @@
 
 #define REG                                                                              \
     "{\"cmd\":\"candidate.register\",\"office\":\"nijmegen\",\"id\":\"r-%d\","           \
-    "\"rid\":\"rid-%d\",\"birth_year\":1980,\"referral\":\"self\",\"benefit\":\"none\","  \
-    "\"treatment\":\"done\",\"criteria\":{\"psych_limitation\":true,\"motivated\":true,"  \
-    "\"willing_to_train\":true,\"arranges_benefits\":true,\"seeks_paid_work\":true},"     \
+    "\"rid\":\"rid-%d\",\"birth_year\":1980,\"referral\":\"self\",\"benefit\":\"none\"," \
+    "\"treatment\":\"done\",\"criteria\":{\"psych_limitation\":true,\"motivated\":true," \
+    "\"willing_to_train\":true,\"arranges_benefits\":true,\"seeks_paid_work\":true},"    \
     "\"consent\":{\"processing\":true,\"evaluation_contact\":false},"                    \
     "\"date\":\"2020-01-06\"}"
 
@@ -72,8 +72,8 @@ s_pipeline (const char *endpoint, int count)
         msg_t *msg = msg_decode (zframe_data (frame), zframe_size (frame), &err);
         const msgpack_object *pos = msg ? obj_get (msg_root (msg), "position") : NULL;
         int64_t seq = map_int (pos, "seq", 0);
-        if (map_bool (msg ? msg_root (msg) : NULL, "ok", false) && seq >= 1 && seq <= count
-            && !seen[seq]) {
+        if (map_bool (msg ? msg_root (msg) : NULL, "ok", false) && seq >= 1
+            && seq <= count && !seen[seq]) {
             seen[seq] = true;
             ok++;
         }
@@ -125,16 +125,18 @@ test_rid (fixture_t *f)
     tk_msg_destroy (&a);
     tk_msg_destroy (&b);
     //  A rid reused for another command is a conflict.
-    tk_msg_t *c = tk_expect (client, "conflict",
-                             "{\"cmd\":\"candidate.info_session\",\"rid\":\"rid-9000\","
-                             "\"office\":\"nijmegen\",\"id\":\"r-9000\",\"date\":\"2020-01-07\"}");
+    tk_msg_t *c =
+        tk_expect (client, "conflict",
+                   "{\"cmd\":\"candidate.info_session\",\"rid\":\"rid-9000\","
+                   "\"office\":\"nijmegen\",\"id\":\"r-9000\",\"date\":\"2020-01-07\"}");
     CHECK (streq (tk_str (c, "error.field"), "rid"));
     CHECK (streq (tk_str (c, "rid"), "rid-9000"));
     tk_msg_destroy (&c);
     //  A failed command is not remembered: the retry is evaluated anew.
-    tk_msg_t *d = tk_expect (client, "not_found",
-                             "{\"cmd\":\"candidate.info_session\",\"rid\":\"late-1\","
-                             "\"office\":\"nijmegen\",\"id\":\"r-late\",\"date\":\"2020-01-07\"}");
+    tk_msg_t *d =
+        tk_expect (client, "not_found",
+                   "{\"cmd\":\"candidate.info_session\",\"rid\":\"late-1\","
+                   "\"office\":\"nijmegen\",\"id\":\"r-late\",\"date\":\"2020-01-07\"}");
     tk_msg_destroy (&d);
     tk_msg_t *e = tk_expect (client, NULL, REG, 777777, 777777);
     tk_msg_destroy (&e);
@@ -157,14 +159,16 @@ test_framing (fixture_t *f)
     zmsg_addstr (msg, "one");
     zmsg_addstr (msg, "two");
     tk_msg_t *r = tk_call_frames (client, &msg);
-    CHECK (streq (tk_code (r), "invalid_argument") && streq (tk_str (r, "error.field"), "frame"));
+    CHECK (streq (tk_code (r), "invalid_argument")
+           && streq (tk_str (r, "error.field"), "frame"));
     tk_msg_destroy (&r);
     //  300 KiB: over the body limit, under the socket's: a clear refusal.
     size_t size = 300 * 1024;
     uint8_t *big = (uint8_t *) calloc (1, size);
     big[0] = 0x81;
     r = tk_call_raw (client, big, size);
-    CHECK (streq (tk_code (r), "invalid_argument") && streq (tk_str (r, "error.field"), "frame"));
+    CHECK (streq (tk_code (r), "invalid_argument")
+           && streq (tk_str (r, "error.field"), "frame"));
     tk_msg_destroy (&r);
     free (big);
     //  2 MiB: over the socket limit: the connection is dropped, others served.
@@ -196,7 +200,8 @@ static void
 test_replay_refusals (fixture_t *f)
 {
     tk_client_t *client = tk_client_new (f->in->replay);
-    const char *bad[] = {"{\"cmd\":\"candidate.get\",\"from\":1}", "{\"cmd\":\"replay\",\"from\":0}",
+    const char *bad[] = {"{\"cmd\":\"candidate.get\",\"from\":1}",
+                         "{\"cmd\":\"replay\",\"from\":0}",
                          "{\"cmd\":\"replay\",\"from\":1,\"max\":1001}",
                          "{\"cmd\":\"replay\",\"from\":\"1\"}", "{\"cmd\":\"replay\"}"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -224,10 +229,12 @@ test_follower (fixture_t *f)
     //  Started after 502 events: it catches up, each once, in order.
     f->follower = s_start (f, follower_service (), "follower");
     tk_client_t *client = tk_client_new (f->fo->command);
-    tk_msg_t *r = tk_expect (client, NULL,
-                             "{\"cmd\":\"follower.stats\",\"after\":[{\"service\":\"intake\","
-                             "\"instance\":\"intake\",\"seq\":502}]}");
-    CHECK (tk_int (r, "count") == 502 && tk_int (r, "dups") == 0 && tk_int (r, "gaps") == 0);
+    tk_msg_t *r =
+        tk_expect (client, NULL,
+                   "{\"cmd\":\"follower.stats\",\"after\":[{\"service\":\"intake\","
+                   "\"instance\":\"intake\",\"seq\":502}]}");
+    CHECK (tk_int (r, "count") == 502 && tk_int (r, "dups") == 0
+           && tk_int (r, "gaps") == 0);
     tk_msg_destroy (&r);
     //  A position it cannot reach in time: unavailable, naming after.
     r = tk_expect (client, "unavailable",
@@ -252,7 +259,8 @@ test_follower (fixture_t *f)
     }
     CHECK (count == 503);
     r = tk_expect (client, NULL, "{\"cmd\":\"service.status\"}");
-    CHECK (tk_int (r, "consumers.0.position") == 503 && tk_int (r, "consumers.0.lag") == 0);
+    CHECK (tk_int (r, "consumers.0.position") == 503
+           && tk_int (r, "consumers.0.lag") == 0);
     tk_msg_destroy (&r);
     tk_client_destroy (&intake);
     tk_client_destroy (&client);

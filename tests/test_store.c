@@ -55,7 +55,8 @@ s_read (store_tx_t *tx, void *arg)
     CHECK (store_scan (tx, "log", from, 8, NULL, 0, s_count, w) == 0 && w->count == 50);
     const void *key;
     size_t klen;
-    CHECK (store_last (tx, "log", &key, &klen, NULL, NULL) == 0 && store_u64_from (key) == 300);
+    CHECK (store_last (tx, "log", &key, &klen, NULL, NULL) == 0
+           && store_u64_from (key) == 300);
     return 0;
 }
 
@@ -74,7 +75,8 @@ s_nested (store_tx_t *tx, void *arg)
     CHECK (store_nested (tx, s_fail_inside, NULL) == -1);
     CHECK (!store_failed (tx));
     CHECK (store_del_prefix (tx, "things", "a/", 2) == 0);
-    CHECK (store_append (tx, "log", "\0\0\0\0\0\0\0\1", 8, "y", 1) == -1); //  not at the end
+    CHECK (store_append (tx, "log", "\0\0\0\0\0\0\0\1", 8, "y", 1)
+           == -1); //  not at the end
     return 0;
 }
 
@@ -114,7 +116,8 @@ main (void)
     work_t w = {0, 0};
     CHECK (store_write (store, s_fill, NULL, &err) == 0);
     CHECK (store_read (store, s_read, &w, &err) == 0);
-    CHECK (store_write (store, s_nested, NULL, &err) != 0); //  the failed append aborts all
+    CHECK (store_write (store, s_nested, NULL, &err)
+           != 0); //  the failed append aborts all
     CHECK (store_read (store, s_after_nested, &w, &err) == 0 && w.count == 4);
     //  Write 8 MiB into a 1 MiB map: it grows and keeps everything.
     for (w.step = 0; w.step < 8; w.step++)
@@ -127,7 +130,8 @@ main (void)
     //  Reopened, the data is there and the map is not smaller.
     store = store_new_sized (dir, s_tables, 1024 * 1024, &err);
     w.count = 0;
-    CHECK (store && store_read (store, s_after_nested, &w, &err) == 0 && w.count == 4 + 8 * 256);
+    CHECK (store && store_read (store, s_after_nested, &w, &err) == 0
+           && w.count == 4 + 8 * 256);
     store_destroy (&store);
     //  A store that cannot be created reports why.
     CHECK (store_new ("/proc/opstap-no", s_tables, &err) == NULL && err.message[0]);

@@ -92,8 +92,8 @@ tk_write_config (const char *dir, int base)
     directory_t *defaults = directory_new_defaults (base);
     for (size_t i = 0; file && i < directory_size (defaults); i++) {
         const dir_entry_t *e = directory_at (defaults, i);
-        fprintf (file, "%s %s %s %s %s %s\n", e->service, e->instance, e->offices, e->command,
-                 e->events, e->replay);
+        fprintf (file, "%s %s %s %s %s %s\n", e->service, e->instance, e->offices,
+                 e->command, e->events, e->replay);
     }
     if (file)
         fclose (file);
@@ -107,8 +107,10 @@ tk_add_follower (const char *config, int base)
     FILE *file = fopen (config, "a");
     if (!file)
         return -1;
-    fprintf (file, "follower follower * tcp://127.0.0.1:%d tcp://127.0.0.1:%d "
-                   "tcp://127.0.0.1:%d\n", base + 50, base + 51, base + 52);
+    fprintf (file,
+             "follower follower * tcp://127.0.0.1:%d tcp://127.0.0.1:%d "
+             "tcp://127.0.0.1:%d\n",
+             base + 50, base + 51, base + 52);
     fclose (file);
     return 0;
 }
@@ -166,8 +168,7 @@ tk_get (tk_msg_t *self, const char *path)
         if (obj->type == MSGPACK_OBJECT_ARRAY) {
             size_t index = (size_t) atoi (part);
             obj = index < obj->via.array.size ? &obj->via.array.ptr[index] : NULL;
-        }
-        else
+        } else
             obj = obj_get (obj, part);
     }
     return obj;
@@ -310,9 +311,11 @@ tk_replay_all (const char *endpoint, uint64_t from)
     zlistx_t *events = zlistx_new ();
     tk_client_t *client = tk_client_new (endpoint);
     while (true) {
-        tk_msg_t *reply = tk_call (client, "{\"cmd\":\"replay\",\"from\":%" PRIu64 "}", from);
+        tk_msg_t *reply =
+            tk_call (client, "{\"cmd\":\"replay\",\"from\":%" PRIu64 "}", from);
         const msgpack_object *list = tk_get (reply, "events");
-        uint32_t count = list && list->type == MSGPACK_OBJECT_ARRAY ? list->via.array.size : 0;
+        uint32_t count =
+            list && list->type == MSGPACK_OBJECT_ARRAY ? list->via.array.size : 0;
         for (uint32_t i = 0; i < count; i++) {
             msgpack_sbuffer buf;
             msgpack_sbuffer_init (&buf);

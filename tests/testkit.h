@@ -13,8 +13,7 @@
 
 //  A failed check prints where and what, and the test goes on; tk_done
 //  gives the exit code.
-#define CHECK(cond)                                                                      \
-    tk_check ((cond), __FILE__, __LINE__, #cond)
+#define CHECK(cond) tk_check ((cond), __FILE__, __LINE__, #cond)
 int tk_check (int ok, const char *file, int line, const char *what);
 int tk_done (const char *name);
 

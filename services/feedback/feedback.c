@@ -48,7 +48,8 @@ static const char *const s_follows[] = {"intake", NULL};
 static const service_def_t s_feedback = {"feedback", s_tables,       s_commands,
                                          s_follows,  feedback_apply, NULL};
 
-const service_def_t *feedback_service (void)
+const service_def_t *
+feedback_service (void)
 {
     return &s_feedback;
 }

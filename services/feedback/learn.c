@@ -13,7 +13,8 @@
 
 #include "evlog.h"
 
-static int s_learn (store_tx_t *tx, const msgpack_object *event, const char *id)
+static int
+s_learn (store_tx_t *tx, const msgpack_object *event, const char *id)
 {
     known_t k;
     memset (&k, 0, sizeof k);
@@ -33,12 +34,12 @@ typedef struct {
     size_t prefix;
 } ids_t;
 
-static int s_gather (const void *key, size_t klen, const void *val, size_t vlen,
-                     void *arg)
+static int
+s_gather (const void *key, size_t klen, const void *val, size_t vlen, void *arg)
 {
-    (void)val;
-    (void)vlen;
-    ids_t *ids = (ids_t *)arg;
+    (void) val;
+    (void) vlen;
+    ids_t *ids = (ids_t *) arg;
     size_t len = klen - ids->prefix;
     if (klen <= ids->prefix || len >= FB_ID_SIZE)
         return 0;
@@ -50,14 +51,15 @@ static int s_gather (const void *key, size_t klen, const void *val, size_t vlen,
         ids->ids = grown;
         ids->size = size;
     }
-    memcpy (ids->ids[ids->count], (const char *)key + ids->prefix, len);
+    memcpy (ids->ids[ids->count], (const char *) key + ids->prefix, len);
     ids->ids[ids->count++][len] = 0;
     return 0;
 }
 
 //  Re-packs one stored event of this stream with its survey id replaced;
 //  sequence number and every other field stay.
-static int s_retoken (store_tx_t *tx, uint64_t seq, const char *survey, const char *token)
+static int
+s_retoken (store_tx_t *tx, uint64_t seq, const char *survey, const char *token)
 {
     uint8_t key[8];
     store_u64_key (seq, key);
@@ -91,7 +93,8 @@ static int s_retoken (store_tx_t *tx, uint64_t seq, const char *survey, const ch
     return rc;
 }
 
-static int s_erase_survey (store_tx_t *tx, const char *id)
+static int
+s_erase_survey (store_tx_t *tx, const char *id)
 {
     survey_t s;
     int rc = survey_get_record (tx, id, &s);
@@ -101,14 +104,15 @@ static int s_erase_survey (store_tx_t *tx, const char *id)
     zuuid_t *uuid = zuuid_new ();
     snprintf (token, sizeof token, "anon-%.20s", zuuid_str (uuid));
     zuuid_destroy (&uuid);
-    if (s_retoken (tx, s.invited_seq, id, token) ||
-        s_retoken (tx, s.responded_seq, id, token))
+    if (s_retoken (tx, s.invited_seq, id, token)
+        || s_retoken (tx, s.responded_seq, id, token))
         return -1;
     return store_del (tx, "surveys", id, strlen (id));
 }
 
 //  Removes what is kept under one name of the candidate.
-static int s_forget (store_tx_t *tx, const char *id)
+static int
+s_forget (store_tx_t *tx, const char *id)
 {
     char prefix[FB_ID_SIZE + 1];
     size_t plen = strlen (id) + 1;
@@ -123,7 +127,8 @@ static int s_forget (store_tx_t *tx, const char *id)
     return store_del (tx, "candidates", id, plen - 1);
 }
 
-static int s_erase (store_tx_t *tx, const char *id, const char *token)
+static int
+s_erase (store_tx_t *tx, const char *id, const char *token)
 {
     if (s_forget (tx, id))
         return -1;
@@ -134,9 +139,10 @@ static int s_erase (store_tx_t *tx, const char *id, const char *token)
     return evlog_pseudonymise (tx, id, *token ? token : "anon", NULL);
 }
 
-int feedback_apply (store_tx_t *tx, const msgpack_object *event, void *arg)
+int
+feedback_apply (store_tx_t *tx, const msgpack_object *event, void *arg)
 {
-    (void)arg;
+    (void) arg;
     char type[64], id[FB_ID_SIZE], token[FB_ID_SIZE];
     map_str (event, "type", type, sizeof type);
     map_str (event, "candidate", id, sizeof id);

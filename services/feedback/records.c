@@ -8,7 +8,8 @@ const char *const signal_statuses[] = {"open", "resolved", NULL};
 
 typedef void (unpack_fn) (void *rec, const msgpack_object *map);
 
-static int s_decode (const void *data, size_t size, unpack_fn *unpack, void *rec)
+static int
+s_decode (const void *data, size_t size, unpack_fn *unpack, void *rec)
 {
     oerr_t err;
     //  The decoded objects point into data: copied out before it goes.
@@ -20,8 +21,8 @@ static int s_decode (const void *data, size_t size, unpack_fn *unpack, void *rec
     return 0;
 }
 
-static int s_get (store_tx_t *tx, const char *table, const char *id, unpack_fn *unpack,
-                  void *rec)
+static int
+s_get (store_tx_t *tx, const char *table, const char *id, unpack_fn *unpack, void *rec)
 {
     const void *val;
     size_t vlen;
@@ -31,7 +32,8 @@ static int s_get (store_tx_t *tx, const char *table, const char *id, unpack_fn *
     return s_decode (val, vlen, unpack, rec);
 }
 
-static int s_put (store_tx_t *tx, const char *table, const char *id, const kv_t *kv)
+static int
+s_put (store_tx_t *tx, const char *table, const char *id, const kv_t *kv)
 {
     msgpack_sbuffer buf;
     msgpack_sbuffer_init (&buf);
@@ -46,9 +48,10 @@ static int s_put (store_tx_t *tx, const char *table, const char *id, const kv_t 
 //  --------------------------------------------------------------------------
 //  Known candidates
 
-static void s_known_unpack (void *rec, const msgpack_object *m)
+static void
+s_known_unpack (void *rec, const msgpack_object *m)
 {
-    known_t *k = (known_t *)rec;
+    known_t *k = (known_t *) rec;
     memset (k, 0, sizeof *k);
     map_str (m, "id", k->id, sizeof k->id);
     map_str (m, "office", k->office, sizeof k->office);
@@ -56,12 +59,14 @@ static void s_known_unpack (void *rec, const msgpack_object *m)
     map_str (m, "registered", k->registered, sizeof k->registered);
 }
 
-int known_get (store_tx_t *tx, const char *id, known_t *known)
+int
+known_get (store_tx_t *tx, const char *id, known_t *known)
 {
     return s_get (tx, "candidates", id, s_known_unpack, known);
 }
 
-int known_put (store_tx_t *tx, const known_t *known)
+int
+known_put (store_tx_t *tx, const known_t *known)
 {
     kv_t kv;
     kv_init (&kv);
@@ -77,36 +82,40 @@ int known_put (store_tx_t *tx, const known_t *known)
 //  --------------------------------------------------------------------------
 //  Surveys
 
-static void s_survey_unpack (void *rec, const msgpack_object *m)
+static void
+s_survey_unpack (void *rec, const msgpack_object *m)
 {
-    survey_t *s = (survey_t *)rec;
+    survey_t *s = (survey_t *) rec;
     memset (s, 0, sizeof *s);
     map_str (m, "id", s->id, sizeof s->id);
     map_str (m, "office", s->office, sizeof s->office);
     map_str (m, "candidate", s->candidate, sizeof s->candidate);
-    s->about = (int)map_int (m, "about", 0);
+    s->about = (int) map_int (m, "about", 0);
     if (s->about < 0 || s->about >= SURVEY_ABOUTS)
         s->about = 0;
     map_str (m, "invited", s->invited, sizeof s->invited);
     map_str (m, "responded", s->responded, sizeof s->responded);
-    s->half_points = (int)map_int (m, "half_points", 0);
+    s->half_points = (int) map_int (m, "half_points", 0);
     map_str (m, "experience", s->experience, sizeof s->experience);
     map_str (m, "yield", s->yield, sizeof s->yield);
-    s->invited_seq = (uint64_t)map_int (m, "invited_seq", 0);
-    s->responded_seq = (uint64_t)map_int (m, "responded_seq", 0);
+    s->invited_seq = (uint64_t) map_int (m, "invited_seq", 0);
+    s->responded_seq = (uint64_t) map_int (m, "responded_seq", 0);
 }
 
-int survey_decode (survey_t *survey, const void *data, size_t size)
+int
+survey_decode (survey_t *survey, const void *data, size_t size)
 {
     return s_decode (data, size, s_survey_unpack, survey);
 }
 
-int survey_get_record (store_tx_t *tx, const char *id, survey_t *survey)
+int
+survey_get_record (store_tx_t *tx, const char *id, survey_t *survey)
 {
     return s_get (tx, "surveys", id, s_survey_unpack, survey);
 }
 
-int survey_put_record (store_tx_t *tx, const survey_t *s)
+int
+survey_put_record (store_tx_t *tx, const survey_t *s)
 {
     kv_t kv;
     kv_init (&kv);
@@ -126,7 +135,8 @@ int survey_put_record (store_tx_t *tx, const survey_t *s)
     return rc;
 }
 
-int survey_status (const survey_t *survey)
+int
+survey_status (const survey_t *survey)
 {
     return *survey->responded ? 1 : 0;
 }
@@ -134,9 +144,10 @@ int survey_status (const survey_t *survey)
 //  --------------------------------------------------------------------------
 //  Signals
 
-static void s_signal_unpack (void *rec, const msgpack_object *m)
+static void
+s_signal_unpack (void *rec, const msgpack_object *m)
 {
-    signal_t *s = (signal_t *)rec;
+    signal_t *s = (signal_t *) rec;
     memset (s, 0, sizeof *s);
     map_str (m, "id", s->id, sizeof s->id);
     map_str (m, "office", s->office, sizeof s->office);
@@ -146,17 +157,20 @@ static void s_signal_unpack (void *rec, const msgpack_object *m)
     map_str (m, "resolved", s->resolved, sizeof s->resolved);
 }
 
-int signal_decode (signal_t *signal, const void *data, size_t size)
+int
+signal_decode (signal_t *signal, const void *data, size_t size)
 {
     return s_decode (data, size, s_signal_unpack, signal);
 }
 
-int signal_get_record (store_tx_t *tx, const char *id, signal_t *signal)
+int
+signal_get_record (store_tx_t *tx, const char *id, signal_t *signal)
 {
     return s_get (tx, "signals", id, s_signal_unpack, signal);
 }
 
-int signal_put_record (store_tx_t *tx, const signal_t *s)
+int
+signal_put_record (store_tx_t *tx, const signal_t *s)
 {
     kv_t kv;
     kv_init (&kv);
@@ -173,7 +187,8 @@ int signal_put_record (store_tx_t *tx, const signal_t *s)
 
 //  --------------------------------------------------------------------------
 
-void fb_new_id (cmd_ctx_t *ctx, const char *prefix, char id[FB_ID_SIZE])
+void
+fb_new_id (cmd_ctx_t *ctx, const char *prefix, char id[FB_ID_SIZE])
 {
     const msgpack_object *body = cmd_body (ctx);
     if (map_has (body, "id")) {

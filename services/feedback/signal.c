@@ -2,7 +2,8 @@
     staff chooses, safe on a stream) and a text that stays in this store.  */
 #include "handlers.h"
 
-static int s_load (cmd_ctx_t *ctx, signal_t *s)
+static int
+s_load (cmd_ctx_t *ctx, signal_t *s)
 {
     char id[FB_ID_SIZE];
     map_str (cmd_body (ctx), "id", id, sizeof id);
@@ -15,7 +16,8 @@ static int s_load (cmd_ctx_t *ctx, signal_t *s)
     return 0;
 }
 
-static void s_describe (const signal_t *s, kv_t *kv)
+static void
+s_describe (const signal_t *s, kv_t *kv)
 {
     kv_str (kv, "id", s->id);
     kv_str (kv, "category", s->category);
@@ -25,7 +27,8 @@ static void s_describe (const signal_t *s, kv_t *kv)
         kv_str (kv, "resolved", s->resolved);
 }
 
-static int s_emit (cmd_ctx_t *ctx, const char *type, const signal_t *s, const char *date)
+static int
+s_emit (cmd_ctx_t *ctx, const char *type, const signal_t *s, const char *date)
 {
     kv_t f;
     kv_init (&f);
@@ -40,19 +43,21 @@ static int s_emit (cmd_ctx_t *ctx, const char *type, const signal_t *s, const ch
 
 //  The same id again: the same signal answers as before, another is a
 //  conflict (also when the id is taken at another office).
-static int s_report_again (cmd_ctx_t *ctx, const signal_t *first, const signal_t *asked)
+static int
+s_report_again (cmd_ctx_t *ctx, const signal_t *first, const signal_t *asked)
 {
-    if (strcmp (first->office, asked->office) != 0 ||
-        strcmp (first->category, asked->category) != 0 ||
-        strcmp (first->text, asked->text) != 0 ||
-        strcmp (first->reported, asked->reported) != 0)
+    if (strcmp (first->office, asked->office) != 0
+        || strcmp (first->category, asked->category) != 0
+        || strcmp (first->text, asked->text) != 0
+        || strcmp (first->reported, asked->reported) != 0)
         return cmd_fail (ctx, ERR_CONFLICT, "id", "signal %s exists with other details",
                          asked->id);
     s_describe (first, cmd_reply (ctx));
     return 0;
 }
 
-int signal_report (cmd_ctx_t *ctx)
+int
+signal_report (cmd_ctx_t *ctx)
 {
     const msgpack_object *body = cmd_body (ctx);
     signal_t s, first;
@@ -75,7 +80,8 @@ int signal_report (cmd_ctx_t *ctx)
     return 0;
 }
 
-int signal_resolve (cmd_ctx_t *ctx)
+int
+signal_resolve (cmd_ctx_t *ctx)
 {
     signal_t s;
     if (s_load (ctx, &s))
@@ -105,17 +111,17 @@ typedef struct {
     signal_t signal; //  scratch, too big for each callback's stack frame
 } list_t;
 
-static int s_list_one (const void *key, size_t klen, const void *val, size_t vlen,
-                       void *arg)
+static int
+s_list_one (const void *key, size_t klen, const void *val, size_t vlen, void *arg)
 {
-    (void)key;
-    (void)klen;
-    list_t *list = (list_t *)arg;
+    (void) key;
+    (void) klen;
+    list_t *list = (list_t *) arg;
     signal_t *s = &list->signal;
     if (signal_decode (s, val, vlen))
         return -1;
-    if (strcmp (s->office, list->office) != 0 ||
-        (list->status >= 0 && (*s->resolved ? 1 : 0) != list->status))
+    if (strcmp (s->office, list->office) != 0
+        || (list->status >= 0 && (*s->resolved ? 1 : 0) != list->status))
         return 0;
     kv_t kv;
     kv_init (&kv);
@@ -128,9 +134,10 @@ static int s_list_one (const void *key, size_t klen, const void *val, size_t vle
     return 0;
 }
 
-int signal_list (cmd_ctx_t *ctx)
+int
+signal_list (cmd_ctx_t *ctx)
 {
-    list_t *list = (list_t *)zmalloc (sizeof (list_t));
+    list_t *list = (list_t *) zmalloc (sizeof (list_t));
     list->office = cmd_office (ctx);
     list->status = map_enum (cmd_body (ctx), "status", signal_statuses);
     msgpack_sbuffer_init (&list->items);

@@ -10,7 +10,8 @@
 
 //  Loads the survey named by field; another office's survey does not exist
 //  for the caller.
-static int s_load (cmd_ctx_t *ctx, const char *field, survey_t *s)
+static int
+s_load (cmd_ctx_t *ctx, const char *field, survey_t *s)
 {
     char id[FB_ID_SIZE];
     map_str (cmd_body (ctx), field, id, sizeof id);
@@ -25,8 +26,9 @@ static int s_load (cmd_ctx_t *ctx, const char *field, survey_t *s)
 
 //  Appends an event about one survey, with the candidate as its subject so
 //  that erasure finds it, and notes where it landed.
-static int s_emit (cmd_ctx_t *ctx, const char *type, const survey_t *s, const char *date,
-                   const kv_t *more, uint64_t *seq)
+static int
+s_emit (cmd_ctx_t *ctx, const char *type, const survey_t *s, const char *date,
+        const kv_t *more, uint64_t *seq)
 {
     kv_t f;
     kv_init (&f);
@@ -42,7 +44,8 @@ static int s_emit (cmd_ctx_t *ctx, const char *type, const survey_t *s, const ch
     return rc;
 }
 
-static void s_describe (const survey_t *s, kv_t *kv, bool texts)
+static void
+s_describe (const survey_t *s, kv_t *kv, bool texts)
 {
     kv_str (kv, "id", s->id);
     kv_str (kv, "candidate", s->candidate);
@@ -64,7 +67,8 @@ static void s_describe (const survey_t *s, kv_t *kv, bool texts)
 //  --------------------------------------------------------------------------
 //  Invitation
 
-static int s_invitable (cmd_ctx_t *ctx, const survey_t *s)
+static int
+s_invitable (cmd_ctx_t *ctx, const survey_t *s)
 {
     known_t k;
     int rc = known_get (cmd_tx (ctx), s->candidate, &k);
@@ -85,7 +89,8 @@ static int s_invitable (cmd_ctx_t *ctx, const survey_t *s)
 }
 
 //  Lets erasure find a candidate's surveys: key candidate NUL survey.
-static int s_index (cmd_ctx_t *ctx, const survey_t *s)
+static int
+s_index (cmd_ctx_t *ctx, const survey_t *s)
 {
     size_t clen = strlen (s->candidate), slen = strlen (s->id);
     char key[2 * FB_ID_SIZE];
@@ -96,18 +101,20 @@ static int s_index (cmd_ctx_t *ctx, const survey_t *s)
 
 //  The same id again: the same invitation answers as before, another is a
 //  conflict (also when the id is taken at another office).
-static int s_invite_again (cmd_ctx_t *ctx, const survey_t *first, const survey_t *asked)
+static int
+s_invite_again (cmd_ctx_t *ctx, const survey_t *first, const survey_t *asked)
 {
-    if (strcmp (first->office, asked->office) != 0 ||
-        strcmp (first->candidate, asked->candidate) != 0 ||
-        first->about != asked->about || strcmp (first->invited, asked->invited) != 0)
+    if (strcmp (first->office, asked->office) != 0
+        || strcmp (first->candidate, asked->candidate) != 0
+        || first->about != asked->about || strcmp (first->invited, asked->invited) != 0)
         return cmd_fail (ctx, ERR_CONFLICT, "id", "survey %s exists with other details",
                          asked->id);
     s_describe (first, cmd_reply (ctx), false);
     return 0;
 }
 
-int survey_invite (cmd_ctx_t *ctx)
+int
+survey_invite (cmd_ctx_t *ctx)
 {
     const msgpack_object *body = cmd_body (ctx);
     survey_t s, first;
@@ -122,8 +129,8 @@ int survey_invite (cmd_ctx_t *ctx)
         return cmd_store_fail (ctx);
     if (rc == 0)
         return s_invite_again (ctx, &first, &s);
-    if (s_invitable (ctx, &s) ||
-        s_emit (ctx, "survey.invited", &s, s.invited, NULL, &s.invited_seq))
+    if (s_invitable (ctx, &s)
+        || s_emit (ctx, "survey.invited", &s, s.invited, NULL, &s.invited_seq))
         return -1;
     if (survey_put_record (cmd_tx (ctx), &s) || s_index (ctx, &s))
         return cmd_store_fail (ctx);
@@ -136,17 +143,18 @@ int survey_invite (cmd_ctx_t *ctx)
 
 //  A text of only white space says nothing: it is not kept and does not
 //  count as given.
-static void s_take_text (const msgpack_object *body, const char *key,
-                         char text[FB_TEXT_SIZE])
+static void
+s_take_text (const msgpack_object *body, const char *key, char text[FB_TEXT_SIZE])
 {
     map_str (body, key, text, FB_TEXT_SIZE);
     for (const char *p = text; *p; p++)
-        if (!isspace ((unsigned char)*p))
+        if (!isspace ((unsigned char) *p))
             return;
     text[0] = 0;
 }
 
-static int s_emit_responded (cmd_ctx_t *ctx, survey_t *s)
+static int
+s_emit_responded (cmd_ctx_t *ctx, survey_t *s)
 {
     kv_t f;
     kv_init (&f);
@@ -162,7 +170,8 @@ static int s_emit_responded (cmd_ctx_t *ctx, survey_t *s)
     return rc;
 }
 
-int survey_respond (cmd_ctx_t *ctx)
+int
+survey_respond (cmd_ctx_t *ctx)
 {
     const msgpack_object *body = cmd_body (ctx);
     survey_t s;
@@ -179,7 +188,7 @@ int survey_respond (cmd_ctx_t *ctx)
     s_take_text (body, "experience", s.experience);
     s_take_text (body, "yield", s.yield);
     //  The schema lets only multiples of 0.5 through: doubling is exact.
-    s.half_points = (int)lround (map_num (body, "grade", 0) * 2);
+    s.half_points = (int) lround (map_num (body, "grade", 0) * 2);
     if (s_emit_responded (ctx, &s))
         return -1;
     if (survey_put_record (cmd_tx (ctx), &s))
@@ -191,7 +200,8 @@ int survey_respond (cmd_ctx_t *ctx)
 //  --------------------------------------------------------------------------
 //  Queries
 
-int survey_get (cmd_ctx_t *ctx)
+int
+survey_get (cmd_ctx_t *ctx)
 {
     survey_t s;
     if (s_load (ctx, "id", &s))
@@ -210,19 +220,19 @@ typedef struct {
     survey_t survey; //  scratch, too big for each callback's stack frame
 } list_t;
 
-static int s_list_one (const void *key, size_t klen, const void *val, size_t vlen,
-                       void *arg)
+static int
+s_list_one (const void *key, size_t klen, const void *val, size_t vlen, void *arg)
 {
-    (void)key;
-    (void)klen;
-    list_t *list = (list_t *)arg;
+    (void) key;
+    (void) klen;
+    list_t *list = (list_t *) arg;
     survey_t *s = &list->survey;
     if (survey_decode (s, val, vlen))
         return -1;
-    if (strcmp (s->office, list->office) != 0 ||
-        (*list->candidate && strcmp (s->candidate, list->candidate) != 0) ||
-        (list->about >= 0 && s->about != list->about) ||
-        (list->status >= 0 && survey_status (s) != list->status))
+    if (strcmp (s->office, list->office) != 0
+        || (*list->candidate && strcmp (s->candidate, list->candidate) != 0)
+        || (list->about >= 0 && s->about != list->about)
+        || (list->status >= 0 && survey_status (s) != list->status))
         return 0;
     kv_t kv;
     kv_init (&kv);
@@ -233,10 +243,11 @@ static int s_list_one (const void *key, size_t klen, const void *val, size_t vle
     return 0;
 }
 
-int survey_list (cmd_ctx_t *ctx)
+int
+survey_list (cmd_ctx_t *ctx)
 {
     const msgpack_object *body = cmd_body (ctx);
-    list_t *list = (list_t *)zmalloc (sizeof (list_t));
+    list_t *list = (list_t *) zmalloc (sizeof (list_t));
     list->office = cmd_office (ctx);
     map_str (body, "candidate", list->candidate, sizeof list->candidate);
     list->about = map_enum (body, "about", survey_abouts);

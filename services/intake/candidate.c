@@ -3,27 +3,31 @@
 
 #include <string.h>
 
-const char *const candidate_referrals[] = {"self",        "uwv",        "municipality",
+const char *const candidate_referrals[] = {"self",          "uwv",         "municipality",
                                            "mental_health", "social_team", "client_org",
-                                           "other",       NULL};
-const char *const candidate_benefits[] = {"wia", "wga",  "wajong", "zw", "ww",
-                                          "social_assistance", "none", "other", NULL};
+                                           "other",         NULL};
+const char *const candidate_benefits[] = {
+    "wia", "wga", "wajong", "zw", "ww", "social_assistance", "none", "other", NULL};
 const char *const candidate_treatments[] = {"in_treatment", "nearly_done", "done", "none",
                                             NULL};
 const char *const candidate_statuses[] = {"registered", "info_session_attended",
                                           "admitted",   "deferred",
                                           "declined",   "withdrawn",
                                           NULL};
-const char *const candidate_criteria[] = {"psych_limitation", "motivated", "willing_to_train",
-                                          "arranges_benefits", "seeks_paid_work", NULL};
-const char *const candidate_stages[] = {"equilibrium", "disruption", "reorientation", "growth",
-                                        NULL};
-const char *const candidate_stagnations[] = {"stuck_in_equilibrium", "fighting_in_disruption",
-                                             "lost_in_reorientation", "inhibited_in_growth",
-                                             "running_through_process", NULL};
+const char *const candidate_criteria[] = {"psych_limitation", "motivated",
+                                          "willing_to_train", "arranges_benefits",
+                                          "seeks_paid_work",  NULL};
+const char *const candidate_stages[] = {"equilibrium", "disruption", "reorientation",
+                                        "growth", NULL};
+const char *const candidate_stagnations[] = {
+    "stuck_in_equilibrium", "fighting_in_disruption",  "lost_in_reorientation",
+    "inhibited_in_growth",  "running_through_process", NULL};
 const char *const candidate_mechanisms[] = {
-    "help to disrupt safely", "room to accept limitations", "create variety and perspective",
-    "resources to build a support system", "guidance to build self-knowledge and buffers",
+    "help to disrupt safely",
+    "room to accept limitations",
+    "create variety and perspective",
+    "resources to build a support system",
+    "guidance to build self-knowledge and buffers",
     NULL};
 const int candidate_stagnation_stage[] = {0, 1, 2, 3, -1};
 

@@ -4,11 +4,26 @@
 #include "candidate.h"
 #include "evlog.h"
 
-#define END {NULL, 0, false, 0, 0, 0, NULL, NULL}
-#define REQ(n, t) {n, t, true, 0, 0, 0, NULL, NULL}
-#define OPT(n, t) {n, t, false, 0, 0, 0, NULL, NULL}
-#define ENUM(n, req, values) {n, F_ENUM, req, 0, 0, 0, values, NULL}
-#define MAP(n, req, fields) {n, F_MAP, req, 0, 0, 0, NULL, fields}
+#define END                                                                              \
+    {                                                                                    \
+        NULL, 0, false, 0, 0, 0, NULL, NULL                                              \
+    }
+#define REQ(n, t)                                                                        \
+    {                                                                                    \
+        n, t, true, 0, 0, 0, NULL, NULL                                                  \
+    }
+#define OPT(n, t)                                                                        \
+    {                                                                                    \
+        n, t, false, 0, 0, 0, NULL, NULL                                                 \
+    }
+#define ENUM(n, req, values)                                                             \
+    {                                                                                    \
+        n, F_ENUM, req, 0, 0, 0, values, NULL                                            \
+    }
+#define MAP(n, req, fields)                                                              \
+    {                                                                                    \
+        n, F_MAP, req, 0, 0, 0, NULL, fields                                             \
+    }
 
 static const field_t s_criteria_fields[] = {
     REQ ("psych_limitation", F_BOOL), REQ ("motivated", F_BOOL),
@@ -16,13 +31,12 @@ static const field_t s_criteria_fields[] = {
     REQ ("seeks_paid_work", F_BOOL),  END};
 static const field_t s_consent_fields[] = {REQ ("processing", F_BOOL),
                                            REQ ("evaluation_contact", F_BOOL), END};
-static const field_t s_wishes_fields[] = {OPT ("function", F_LABEL), OPT ("sector", F_LABEL),
-                                          END};
-static const field_t s_contact_fields[] = {
-    {"name", F_TEXT, false, 0, 0, 0, NULL, NULL},
-    {"email", F_TEXT, false, 0, 0, 0, NULL, NULL},
-    {"phone", F_TEXT, false, 0, 0, 0, NULL, NULL},
-    END};
+static const field_t s_wishes_fields[] = {OPT ("function", F_LABEL),
+                                          OPT ("sector", F_LABEL), END};
+static const field_t s_contact_fields[] = {{"name", F_TEXT, false, 0, 0, 0, NULL, NULL},
+                                           {"email", F_TEXT, false, 0, 0, 0, NULL, NULL},
+                                           {"phone", F_TEXT, false, 0, 0, 0, NULL, NULL},
+                                           END};
 
 static const field_t s_register_fields[] = {
     OPT ("id", F_ID),
@@ -38,13 +52,13 @@ static const field_t s_register_fields[] = {
     END};
 static const field_t s_dated_fields[] = {REQ ("id", F_ID), REQ ("date", F_DATE), END};
 static const field_t s_defer_fields[] = {REQ ("id", F_ID), REQ ("reason", F_LABEL),
-                                         REQ ("until", F_DATE), REQ ("date", F_DATE), END};
+                                         REQ ("until", F_DATE), REQ ("date", F_DATE),
+                                         END};
 static const field_t s_reason_fields[] = {REQ ("id", F_ID), REQ ("reason", F_LABEL),
                                           REQ ("date", F_DATE), END};
-static const field_t s_stage_fields[] = {REQ ("id", F_ID),
-                                         ENUM ("stage", true, candidate_stages),
-                                         ENUM ("stagnation", false, candidate_stagnations),
-                                         REQ ("date", F_DATE), END};
+static const field_t s_stage_fields[] = {
+    REQ ("id", F_ID), ENUM ("stage", true, candidate_stages),
+    ENUM ("stagnation", false, candidate_stagnations), REQ ("date", F_DATE), END};
 static const field_t s_id_fields[] = {REQ ("id", F_ID), END};
 static const field_t s_list_fields[] = {ENUM ("status", false, candidate_statuses), END};
 
@@ -66,7 +80,8 @@ s_load (cmd_ctx_t *ctx, const char *id, candidate_t *c)
     if (rc < 0)
         return cmd_store_fail (ctx);
     if (rc == 0 && candidate_unpack (c, val, vlen) != 0)
-        return cmd_fail (ctx, ERR_INTERNAL, "id", "stored candidate %s is unreadable", id);
+        return cmd_fail (ctx, ERR_INTERNAL, "id", "stored candidate %s is unreadable",
+                         id);
     //  Another office's candidate does not exist for this caller.
     if (rc == 1 || strcmp (c->office, cmd_office (ctx)) != 0)
         return cmd_fail (ctx, ERR_NOT_FOUND, "id", "no candidate %s at office %s", id,
@@ -80,7 +95,8 @@ s_save (cmd_ctx_t *ctx, const candidate_t *c)
     msgpack_sbuffer buf;
     msgpack_sbuffer_init (&buf);
     candidate_pack (c, &buf);
-    int rc = store_put (cmd_tx (ctx), "candidates", c->id, strlen (c->id), buf.data, buf.size);
+    int rc =
+        store_put (cmd_tx (ctx), "candidates", c->id, strlen (c->id), buf.data, buf.size);
     msgpack_sbuffer_destroy (&buf);
     return rc ? cmd_store_fail (ctx) : 0;
 }
@@ -135,7 +151,8 @@ s_from_body (candidate_t *c, const msgpack_object *body, const char *office)
     const msgpack_object *criteria = obj_get (body, "criteria");
     for (int i = 0; i < CANDIDATE_CRITERIA; i++)
         c->criteria[i] = map_bool (criteria, candidate_criteria[i], false);
-    c->consent_evaluation = map_bool (obj_get (body, "consent"), "evaluation_contact", false);
+    c->consent_evaluation =
+        map_bool (obj_get (body, "consent"), "evaluation_contact", false);
     const msgpack_object *wishes = obj_get (body, "wishes");
     map_str (wishes, "function", c->wish_function, sizeof c->wish_function);
     map_str (wishes, "sector", c->wish_sector, sizeof c->wish_sector);
@@ -237,7 +254,8 @@ s_register (cmd_ctx_t *ctx)
     }
     const void *stored;
     size_t size;
-    int rc = store_get (cmd_tx (ctx), "registrations", c.id, strlen (c.id), &stored, &size);
+    int rc =
+        store_get (cmd_tx (ctx), "registrations", c.id, strlen (c.id), &stored, &size);
     if (rc < 0)
         return cmd_store_fail (ctx);
     if (rc == 0)
@@ -288,8 +306,8 @@ s_admission_blocked (cmd_ctx_t *ctx, const candidate_t *c, const char *date)
         return cmd_fail (ctx, ERR_FAILED_PRECONDITION, "id",
                          "candidate has not attended an info session");
     if (c->status == ST_DEFERRED && strcmp (date, c->until) < 0)
-        return cmd_fail (ctx, ERR_FAILED_PRECONDITION, "date", "candidate is deferred until %s",
-                         c->until);
+        return cmd_fail (ctx, ERR_FAILED_PRECONDITION, "date",
+                         "candidate is deferred until %s", c->until);
     //  Still mainly in treatment: defer with a date for a new chance first.
     if (c->treatment == 0 && c->status != ST_DEFERRED)
         return cmd_fail (ctx, ERR_FAILED_PRECONDITION, "treatment",
@@ -391,7 +409,9 @@ s_assess_stage (cmd_ctx_t *ctx)
         kv_str (&f, "stagnation", candidate_stagnations[stagnation]);
         kv_str (&f, "mechanism", candidate_mechanisms[stagnation]);
     }
-    int rc = s_save (ctx, &c) ? -1 : s_emit_simple (ctx, "candidate.stage_assessed", &c, date, &f);
+    int rc = s_save (ctx, &c)
+                 ? -1
+                 : s_emit_simple (ctx, "candidate.stage_assessed", &c, date, &f);
     kv_destroy (&f);
     if (rc == 0 && stagnation >= 0)
         kv_str (cmd_reply (ctx), "mechanism", candidate_mechanisms[stagnation]);
@@ -413,7 +433,8 @@ s_erase (cmd_ctx_t *ctx)
     snprintf (token, sizeof token, "anon-%.20s", zuuid_str (uuid));
     zuuid_destroy (&uuid);
     size_t len = strlen (c.id);
-    if (store_del (tx, "candidates", c.id, len) || store_del (tx, "registrations", c.id, len)
+    if (store_del (tx, "candidates", c.id, len)
+        || store_del (tx, "registrations", c.id, len)
         || store_del (tx, "contacts", c.id, len)
         || evlog_pseudonymise (tx, c.id, token, s_erase_drop))
         return cmd_store_fail (ctx);
@@ -471,7 +492,8 @@ s_list_one (const void *key, size_t klen, const void *val, size_t vlen, void *ar
     candidate_t c;
     if (candidate_unpack (&c, val, vlen) != 0)
         return -1;
-    if (strcmp (c.office, list->office) != 0 || (list->status >= 0 && (int) c.status != list->status))
+    if (strcmp (c.office, list->office) != 0
+        || (list->status >= 0 && (int) c.status != list->status))
         return 0;
     msgpack_pack_map (&list->pk, 3);
     pk_kv_str (&list->pk, "id", c.id);
@@ -484,8 +506,11 @@ s_list_one (const void *key, size_t klen, const void *val, size_t vlen, void *ar
 static int
 s_list (cmd_ctx_t *ctx)
 {
-    list_t list = {cmd_office (ctx), map_enum (cmd_body (ctx), "status", candidate_statuses),
-                   0, {0, NULL, 0}, {NULL, NULL}};
+    list_t list = {cmd_office (ctx),
+                   map_enum (cmd_body (ctx), "status", candidate_statuses),
+                   0,
+                   {0, NULL, 0},
+                   {NULL, NULL}};
     msgpack_sbuffer_init (&list.items);
     msgpack_packer_init (&list.pk, &list.items, msgpack_sbuffer_write);
     int rc = store_scan (cmd_tx (ctx), "candidates", NULL, 0, NULL, 0, s_list_one, &list);

@@ -25,74 +25,78 @@ static const char s_usage[] =
     "Exit status: 0 all ok, 1 some reply was an error or an instance is down,\n"
     "2 usage or connection problem.\n";
 
-int opstap_usage_error(const char *fmt, ...)
+int
+opstap_usage_error (const char *fmt, ...)
 {
     if (fmt) {
         va_list args;
-        va_start(args, fmt);
-        fputs("opstap: ", stderr);
-        vfprintf(stderr, fmt, args);
-        fputs("\n", stderr);
-        va_end(args);
+        va_start (args, fmt);
+        fputs ("opstap: ", stderr);
+        vfprintf (stderr, fmt, args);
+        fputs ("\n", stderr);
+        va_end (args);
     }
-    fputs(s_usage, stderr);
+    fputs (s_usage, stderr);
     return OPSTAP_EXIT_USAGE;
 }
 
-static int s_timeout_ms(int *timeout_ms)
+static int
+s_timeout_ms (int *timeout_ms)
 {
-    const char *text = getenv("OPSTAP_TIMEOUT");
+    const char *text = getenv ("OPSTAP_TIMEOUT");
     *timeout_ms = OPSTAP_DEFAULT_TIMEOUT_S * 1000;
     if (!text || !*text)
         return 0;
     char *end = NULL;
-    double seconds = strtod(text, &end);
+    double seconds = strtod (text, &end);
     if (*end || !(seconds > 0 && seconds <= 3600))
         return -1;
-    *timeout_ms = (int)(seconds * 1000) > 0 ? (int)(seconds * 1000) : 1;
+    *timeout_ms = (int) (seconds * 1000) > 0 ? (int) (seconds * 1000) : 1;
     return 0;
 }
 
-typedef int(subcommand_fn)(opstap_t *opstap, int argc, char **argv);
+typedef int (subcommand_fn) (opstap_t *opstap, int argc, char **argv);
 
-static subcommand_fn *s_subcommand(const char *name)
+static subcommand_fn *
+s_subcommand (const char *name)
 {
-    if (strcmp(name, "submit") == 0)
+    if (strcmp (name, "submit") == 0)
         return opstap_submit;
-    if (strcmp(name, "tail") == 0)
+    if (strcmp (name, "tail") == 0)
         return opstap_tail;
-    if (strcmp(name, "status") == 0)
+    if (strcmp (name, "status") == 0)
         return opstap_status;
-    if (strcmp(name, "report") == 0)
+    if (strcmp (name, "report") == 0)
         return opstap_report;
     return NULL;
 }
 
-int main(int argc, char **argv)
+int
+main (int argc, char **argv)
 {
     const char *config = NULL;
     int first = 1;
-    if (first < argc && strcmp(argv[first], "--config") == 0) {
+    if (first < argc && strcmp (argv[first], "--config") == 0) {
         if (first + 1 >= argc)
-            return opstap_usage_error("--config needs a file");
+            return opstap_usage_error ("--config needs a file");
         config = argv[first + 1];
         first += 2;
     }
-    if (first >= argc || strcmp(argv[first], "help") == 0)
-        return opstap_usage_error(NULL);
-    subcommand_fn *run = s_subcommand(argv[first]);
+    if (first >= argc || strcmp (argv[first], "help") == 0)
+        return opstap_usage_error (NULL);
+    subcommand_fn *run = s_subcommand (argv[first]);
     if (!run)
-        return opstap_usage_error("unknown command %s", argv[first]);
+        return opstap_usage_error ("unknown command %s", argv[first]);
     opstap_t opstap = {NULL, 0};
-    if (s_timeout_ms(&opstap.timeout_ms))
-        return opstap_usage_error("OPSTAP_TIMEOUT must be seconds, more than 0");
+    if (s_timeout_ms (&opstap.timeout_ms))
+        return opstap_usage_error ("OPSTAP_TIMEOUT must be seconds, more than 0");
     char err[256] = "";
-    opstap.directory = directory_new(config, err, sizeof err);
+    opstap.directory = directory_new (config, err, sizeof err);
     if (!opstap.directory) {
-        fprintf(stderr, "opstap: %s\n", err);
+        fprintf (stderr, "opstap: %s\n", err);
         return OPSTAP_EXIT_USAGE;
     }
-    int code = run(&opstap, argc - first - 1, argv + first + 1);
-    directory_destroy(&opstap.directory);
+    int code = run (&opstap, argc - first - 1, argv + first + 1);
+    directory_destroy (&opstap.directory);
     return code;
 }

@@ -28,31 +28,31 @@ typedef struct {
     int timeout_ms;
 } opstap_t;
 
-int opstap_submit(opstap_t *opstap, int argc, char **argv);
-int opstap_tail(opstap_t *opstap, int argc, char **argv);
-int opstap_status(opstap_t *opstap, int argc, char **argv);
-int opstap_report(opstap_t *opstap, int argc, char **argv);
+int opstap_submit (opstap_t *opstap, int argc, char **argv);
+int opstap_tail (opstap_t *opstap, int argc, char **argv);
+int opstap_status (opstap_t *opstap, int argc, char **argv);
+int opstap_report (opstap_t *opstap, int argc, char **argv);
 
 //  Prints the reason and the usage on stderr; returns OPSTAP_EXIT_USAGE.
-int opstap_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int opstap_usage_error (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
 
 //  Looks a key up in a map; NULL when absent or map is not a map.
-const msgpack_object *opstap_field(const msgpack_object *map, const char *key);
+const msgpack_object *opstap_field (const msgpack_object *map, const char *key);
 //  Copies a str object into buf with a terminator; -1 when obj is not a str,
 //  holds a NUL byte or does not fit.
-int opstap_str(const msgpack_object *obj, char *buf, size_t size);
+int opstap_str (const msgpack_object *obj, char *buf, size_t size);
 //  -1 when obj is not a non-negative integer.
-int opstap_uint(const msgpack_object *obj, uint64_t *value);
+int opstap_uint (const msgpack_object *obj, uint64_t *value);
 //  Writes obj as one JSON line and flushes, so a reader sees each reply at once.
-int opstap_print(const msgpack_object *obj, FILE *out);
+int opstap_print (const msgpack_object *obj, FILE *out);
 
 //  A reply: one frame holding one MessagePack map.
 typedef struct _reply_t reply_t;
 
-const msgpack_object *reply_root(reply_t *self);
+const msgpack_object *reply_root (reply_t *self);
 //  True when the reply says "ok": true.
-bool reply_ok(reply_t *self);
-void reply_destroy(reply_t **self_p);
+bool reply_ok (reply_t *self);
+void reply_destroy (reply_t **self_p);
 
 //  The endpoints a client talks to; events are subscribed to directly.
 typedef enum { CLIENT_COMMAND = 0, CLIENT_REPLAY = 1 } client_ep_t;
@@ -61,23 +61,23 @@ typedef enum { CLIENT_COMMAND = 0, CLIENT_REPLAY = 1 } client_ep_t;
 //  kept for the run.
 typedef struct _client_t client_t;
 
-client_t *client_new(directory_t *directory);
-void client_destroy(client_t **self_p);
-const char *client_endpoint(const dir_entry_t *entry, client_ep_t ep);
+client_t *client_new (directory_t *directory);
+void client_destroy (client_t **self_p);
+const char *client_endpoint (const dir_entry_t *entry, client_ep_t ep);
 //  Sends body as one frame; -1 (with a message on stderr) when the
 //  endpoint cannot be used.
-int client_send(client_t *self, const dir_entry_t *entry, client_ep_t ep,
-                const void *body, size_t size);
+int client_send (client_t *self, const dir_entry_t *entry, client_ep_t ep,
+                 const void *body, size_t size);
 //  Waits until deadline (zclock_mono) for a reply. With rid, replies that
 //  echo another rid are stale and skipped. NULL on timeout or interrupt.
-reply_t *client_recv(client_t *self, const dir_entry_t *entry, client_ep_t ep,
-                     const char *rid, int64_t deadline);
+reply_t *client_recv (client_t *self, const dir_entry_t *entry, client_ep_t ep,
+                      const char *rid, int64_t deadline);
 //  Drops the socket, and with it any unanswered request and late reply.
-void client_reset(client_t *self, const dir_entry_t *entry, client_ep_t ep);
+void client_reset (client_t *self, const dir_entry_t *entry, client_ep_t ep);
 //  Sends and waits timeout_ms, resending the same bytes on a fresh socket up
 //  to attempts times in all. NULL when no reply came (or on interrupt).
-reply_t *client_request(client_t *self, const dir_entry_t *entry, client_ep_t ep,
-                        const void *body, size_t size, const char *rid, int timeout_ms,
-                        int attempts);
+reply_t *client_request (client_t *self, const dir_entry_t *entry, client_ep_t ep,
+                         const void *body, size_t size, const char *rid, int timeout_ms,
+                         int attempts);
 
 #endif
