@@ -349,6 +349,35 @@ store_last (store_tx_t *tx, const char *table, const void **key, size_t *klen,
     return 0;
 }
 
+typedef struct {
+    zlist_t *list;
+    size_t prefix;
+} suffixes_t;
+
+static int
+s_add_suffix (const void *key, size_t klen, const void *val, size_t vlen, void *arg)
+{
+    (void) val;
+    (void) vlen;
+    suffixes_t *s = (suffixes_t *) arg;
+    char *suffix = (char *) malloc (klen - s->prefix + 1);
+    if (!suffix)
+        return -1;
+    memcpy (suffix, (const char *) key + s->prefix, klen - s->prefix);
+    suffix[klen - s->prefix] = 0;
+    return zlist_append (s->list, suffix);
+}
+
+zlist_t *
+store_suffixes (store_tx_t *tx, const char *table, const void *prefix, size_t plen)
+{
+    suffixes_t s = {zlist_new (), plen};
+    zlist_autofree (s.list);
+    if (store_scan (tx, table, NULL, 0, prefix, plen, s_add_suffix, &s) != 0)
+        zlist_destroy (&s.list);
+    return s.list;
+}
+
 int
 store_del_prefix (store_tx_t *tx, const char *table, const void *prefix, size_t plen)
 {

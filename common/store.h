@@ -4,6 +4,8 @@
 #ifndef OPSTAP_STORE_H
 #define OPSTAP_STORE_H
 
+#include <czmq.h>
+
 #include "codec.h"
 
 typedef struct _store_t store_t;
@@ -53,6 +55,11 @@ int store_scan (store_tx_t *tx, const char *table, const void *from, size_t flen
 //  0 and the last record, 1 when the table is empty, -1 failure.
 int store_last (store_tx_t *tx, const char *table, const void **key, size_t *klen,
                 const void **val, size_t *vlen);
+//  The rest of every key in table that starts with prefix, as strings (a
+//  list that frees its items); NULL on failure. For collecting the ids to
+//  delete before deleting them.
+zlist_t *store_suffixes (store_tx_t *tx, const char *table, const void *prefix,
+                         size_t plen);
 //  Deletes every record whose key starts with prefix.
 int store_del_prefix (store_tx_t *tx, const char *table, const void *prefix, size_t plen);
 

@@ -10,11 +10,10 @@
 # child by pid.
 #   tests/reporting_submit.sh BIN_DIR SOURCE_DIR
 set -uo pipefail
+source "$(dirname "$0")/lib.sh"
 bin="$1"
 tmp="$(mktemp -d /tmp/opstap-reporting-XXXXXX)"
 declare -A pids=()
-failures=0
-checks=0
 py=/usr/bin/python3
 
 cleanup() {
@@ -23,27 +22,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-check() { # check DESCRIPTION COMMAND...
-  local what="$1"; shift
-  checks=$((checks + 1))
-  if "$@"; then echo "ok   $what"; else echo "FAIL $what"; failures=$((failures + 1)); fi
-}
-
-base="$($py - <<'PY'
-import random, socket
-for _ in range(200):
-    base = random.randrange(30000, 59000, 50)
-    socks = []
-    try:
-        for port in range(base, base + 50):
-            s = socket.socket(); s.bind(("127.0.0.1", port)); socks.append(s)
-        print(base); break
-    except OSError:
-        pass
-    finally:
-        for s in socks: s.close()
-PY
-)"
+base="$(free_base 50)"
 export OPSTAP_CONFIG="$tmp/directory.conf"
 : >"$OPSTAP_CONFIG"
 offset=0
@@ -440,5 +419,4 @@ OPSTAP_TIMEOUT=1 report --from 2017-07-01 --to 2017-09-30 >/dev/null 2>&1
 check "reporting down: exit 2" test $? -eq 2
 
 for service in intake training placement feedback; do stop "$service" TERM; done
-echo "$((checks - failures)) passed, $failures failed"
-[ "$failures" -eq 0 ]
+summary

@@ -5,41 +5,17 @@
 # `opstap status`, scan everything printed for contact details, stop by pid.
 #   tests/test_end_to_end.sh BIN_DIR SOURCE_DIR
 set -uo pipefail
+source "$(dirname "$0")/lib.sh"
 bin="$1"
 src="$2"
 tmp="$(mktemp -d /tmp/opstap-e2e-XXXXXX)"
 pids=()
-failures=0
-checks=0
 
 cleanup() {
   for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
   rm -rf "$tmp"
 }
 trap cleanup EXIT
-
-check() { # check DESCRIPTION COMMAND...
-  local what="$1"; shift
-  checks=$((checks + 1))
-  if "$@"; then echo "ok   $what"; else echo "FAIL $what"; failures=$((failures + 1)); fi
-}
-
-free_base() {
-  /usr/bin/python3 - <<'PY'
-import random, socket
-for _ in range(200):
-    base = random.randrange(30000, 59000, 10)
-    socks = []
-    try:
-        for port in range(base, base + 50):
-            s = socket.socket(); s.bind(("127.0.0.1", port)); socks.append(s)
-        print(base); break
-    except OSError:
-        pass
-    finally:
-        for s in socks: s.close()
-PY
-}
 
 start_services() { # start_services DATA_DIR
   pids=()
@@ -59,7 +35,7 @@ stop_services() {
   return $clean
 }
 
-export OPSTAP_PORT_BASE="$(free_base)"
+export OPSTAP_PORT_BASE="$(free_base 50)"
 base=$OPSTAP_PORT_BASE
 opstap="$bin/opstap"
 
@@ -123,5 +99,4 @@ check "only candidate.get carries them" \
   test "$(grep -cF 'anna@example.nl' "$tmp/py.replies")" -eq 1
 stop_services
 
-echo "$checks passed, $failures failed" | sed "s/^$checks passed/$((checks - failures)) passed/"
-[ "$failures" -eq 0 ]
+summary

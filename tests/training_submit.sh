@@ -6,13 +6,12 @@
 # (read your writes across a restart). Stops every child by pid.
 #   tests/training_submit.sh BIN_DIR SOURCE_DIR
 set -uo pipefail
+source "$(dirname "$0")/lib.sh"
 bin="$1"
 src="$2"
 tmp="$(mktemp -d /tmp/opstap-training-XXXXXX)"
 intake_pid=""
 training_pid=""
-failures=0
-checks=0
 
 cleanup() {
   for pid in $intake_pid $training_pid; do kill -KILL "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
@@ -20,27 +19,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-check() { # check DESCRIPTION COMMAND...
-  local what="$1"; shift
-  checks=$((checks + 1))
-  if "$@"; then echo "ok   $what"; else echo "FAIL $what"; failures=$((failures + 1)); fi
-}
-
-base="$(/usr/bin/python3 - <<'PY'
-import random, socket
-for _ in range(200):
-    base = random.randrange(30000, 59000, 20)
-    socks = []
-    try:
-        for port in range(base, base + 20):
-            s = socket.socket(); s.bind(("127.0.0.1", port)); socks.append(s)
-        print(base); break
-    except OSError:
-        pass
-    finally:
-        for s in socks: s.close()
-PY
-)"
+base="$(free_base 20)"
 export OPSTAP_CONFIG="$tmp/directory.conf"
 cat >"$OPSTAP_CONFIG" <<EOF
 intake   intake   * tcp://127.0.0.1:$base tcp://127.0.0.1:$((base + 1)) tcp://127.0.0.1:$((base + 2))
@@ -119,5 +98,4 @@ check "both stop cleanly on SIGTERM" test "$rc_training$rc_intake" = "00"
 if [ "$failures" -ne 0 ]; then
   for f in "$tmp"/*.log "$tmp"/*.replies; do echo "== $f"; tail -n 20 "$f"; done
 fi
-echo "$((checks - failures)) passed, $failures failed"
-[ "$failures" -eq 0 ]
+summary

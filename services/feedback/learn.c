@@ -28,34 +28,6 @@ s_learn (store_tx_t *tx, const msgpack_object *event, const char *id)
 //  --------------------------------------------------------------------------
 //  Erasure
 
-typedef struct {
-    char (*ids)[FB_ID_SIZE];
-    size_t count, size;
-    size_t prefix;
-} ids_t;
-
-static int
-s_gather (const void *key, size_t klen, const void *val, size_t vlen, void *arg)
-{
-    (void) val;
-    (void) vlen;
-    ids_t *ids = (ids_t *) arg;
-    size_t len = klen - ids->prefix;
-    if (klen <= ids->prefix || len >= FB_ID_SIZE)
-        return 0;
-    if (ids->count == ids->size) {
-        size_t size = ids->size ? ids->size * 2 : 8;
-        char (*grown)[FB_ID_SIZE] = realloc (ids->ids, size * FB_ID_SIZE);
-        if (!grown)
-            return -1;
-        ids->ids = grown;
-        ids->size = size;
-    }
-    memcpy (ids->ids[ids->count], (const char *) key + ids->prefix, len);
-    ids->ids[ids->count++][len] = 0;
-    return 0;
-}
-
 //  Re-packs one stored event of this stream with its survey id replaced;
 //  sequence number and every other field stay.
 static int
@@ -117,11 +89,12 @@ s_forget (store_tx_t *tx, const char *id)
     char prefix[FB_ID_SIZE + 1];
     size_t plen = strlen (id) + 1;
     memcpy (prefix, id, plen);
-    ids_t ids = {NULL, 0, 0, plen};
-    int rc = store_scan (tx, "by_candidate", NULL, 0, prefix, plen, s_gather, &ids);
-    for (size_t i = 0; rc == 0 && i < ids.count; i++)
-        rc = s_erase_survey (tx, ids.ids[i]);
-    free (ids.ids);
+    zlist_t *ids = store_suffixes (tx, "by_candidate", prefix, plen);
+    int rc = ids ? 0 : -1;
+    for (char *id = ids ? (char *) zlist_first (ids) : NULL; rc == 0 && id;
+         id = (char *) zlist_next (ids))
+        rc = s_erase_survey (tx, id);
+    zlist_destroy (&ids);
     if (rc || store_del_prefix (tx, "by_candidate", prefix, plen))
         return -1;
     return store_del (tx, "candidates", id, plen - 1);

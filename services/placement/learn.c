@@ -45,34 +45,6 @@ s_learn (store_tx_t *tx, const msgpack_object *event, const char *id, int status
 //  --------------------------------------------------------------------------
 //  Erasure
 
-typedef struct {
-    char (*ids)[PL_ID_SIZE];
-    size_t count, size;
-    size_t prefix;
-} ids_t;
-
-static int
-s_gather (const void *key, size_t klen, const void *val, size_t vlen, void *arg)
-{
-    (void) val;
-    (void) vlen;
-    ids_t *ids = (ids_t *) arg;
-    size_t len = klen - ids->prefix;
-    if (klen <= ids->prefix || len >= PL_ID_SIZE)
-        return 0;
-    if (ids->count == ids->size) {
-        size_t size = ids->size ? ids->size * 2 : 8;
-        char (*grown)[PL_ID_SIZE] = realloc (ids->ids, size * PL_ID_SIZE);
-        if (!grown)
-            return -1;
-        ids->ids = grown;
-        ids->size = size;
-    }
-    memcpy (ids->ids[ids->count], (const char *) key + ids->prefix, len);
-    ids->ids[ids->count++][len] = 0;
-    return 0;
-}
-
 //  Removes one placement with its contacts, paid job and first body, and
 //  frees the vacancy it held.
 static int
@@ -101,11 +73,12 @@ s_erase (store_tx_t *tx, const char *id, const char *token)
     char prefix[PL_ID_SIZE + 1];
     size_t plen = strlen (id) + 1;
     memcpy (prefix, id, plen);
-    ids_t ids = {NULL, 0, 0, plen};
-    int rc = store_scan (tx, "by_candidate", NULL, 0, prefix, plen, s_gather, &ids);
-    for (size_t i = 0; rc == 0 && i < ids.count; i++)
-        rc = s_erase_placement (tx, ids.ids[i]);
-    free (ids.ids);
+    zlist_t *ids = store_suffixes (tx, "by_candidate", prefix, plen);
+    int rc = ids ? 0 : -1;
+    for (char *id = ids ? (char *) zlist_first (ids) : NULL; rc == 0 && id;
+         id = (char *) zlist_next (ids))
+        rc = s_erase_placement (tx, id);
+    zlist_destroy (&ids);
     if (rc || store_del_prefix (tx, "by_candidate", prefix, plen)
         || store_del (tx, "candidates", id, plen - 1))
         return -1;

@@ -1,0 +1,34 @@
+# Shared by the shell tests (sourced): counted checks, a free range of
+# loopback ports, and the closing line ctest and CI read.
+
+failures=0
+checks=0
+
+check() { # check DESCRIPTION COMMAND...
+  local what="$1"; shift
+  checks=$((checks + 1))
+  if "$@"; then echo "ok   $what"; else echo "FAIL $what"; failures=$((failures + 1)); fi
+}
+
+free_base() { # free_base COUNT: the first of COUNT free ports on 127.0.0.1
+  /usr/bin/python3 - "$1" <<'PY'
+import random, socket, sys
+count = int(sys.argv[1])
+for _ in range(200):
+    base = random.randrange(30000, 59000, 50)
+    socks = []
+    try:
+        for port in range(base, base + count):
+            s = socket.socket(); s.bind(("127.0.0.1", port)); socks.append(s)
+        print(base); break
+    except OSError:
+        pass
+    finally:
+        for s in socks: s.close()
+PY
+}
+
+summary() { # the closing line; the exit status says whether all passed
+  echo "$((checks - failures)) passed, $failures failed"
+  [ "$failures" -eq 0 ]
+}
