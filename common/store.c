@@ -365,7 +365,10 @@ s_add_suffix (const void *key, size_t klen, const void *val, size_t vlen, void *
         return -1;
     memcpy (suffix, (const char *) key + s->prefix, klen - s->prefix);
     suffix[klen - s->prefix] = 0;
-    return zlist_append (s->list, suffix);
+    //  An autofree list keeps its own copy.
+    int rc = zlist_append (s->list, suffix);
+    free (suffix);
+    return rc;
 }
 
 zlist_t *
