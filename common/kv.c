@@ -93,3 +93,17 @@ kv_pack_map (const kv_t *self, msgpack_packer *pk, msgpack_sbuffer *out, uint32_
     if (self->buf.size)
         msgpack_sbuffer_write (out, self->buf.data, self->buf.size);
 }
+
+int
+kv_store (const kv_t *self, store_tx_t *tx, const char *table, const void *key,
+          size_t klen)
+{
+    msgpack_sbuffer buf;
+    msgpack_sbuffer_init (&buf);
+    msgpack_packer pk;
+    msgpack_packer_init (&pk, &buf, msgpack_sbuffer_write);
+    kv_pack_map (self, &pk, &buf, 0);
+    int rc = store_put (tx, table, key, klen, buf.data, buf.size);
+    msgpack_sbuffer_destroy (&buf);
+    return rc;
+}

@@ -4,6 +4,7 @@
 #define OPSTAP_KV_H
 
 #include "codec.h"
+#include "store.h"
 
 typedef struct {
     msgpack_sbuffer buf;
@@ -31,5 +32,9 @@ void kv_merge (kv_t *self, const kv_t *other);
 //  packs the extra pairs right after).
 void kv_pack_map (const kv_t *self, msgpack_packer *pk, msgpack_sbuffer *out,
                   uint32_t extra);
+
+//  Stores the pairs as one map: the stored form of a record.
+int kv_store (const kv_t *self, store_tx_t *tx, const char *table, const void *key,
+              size_t klen);
 
 #endif

@@ -32,19 +32,6 @@ s_get (store_tx_t *tx, const char *table, const char *id, unpack_fn *unpack, voi
     return s_decode (val, vlen, unpack, rec);
 }
 
-static int
-s_put (store_tx_t *tx, const char *table, const char *id, const kv_t *kv)
-{
-    msgpack_sbuffer buf;
-    msgpack_sbuffer_init (&buf);
-    msgpack_packer pk;
-    msgpack_packer_init (&pk, &buf, msgpack_sbuffer_write);
-    kv_pack_map (kv, &pk, &buf, 0);
-    int rc = store_put (tx, table, id, strlen (id), buf.data, buf.size);
-    msgpack_sbuffer_destroy (&buf);
-    return rc;
-}
-
 //  --------------------------------------------------------------------------
 //  Known candidates
 
@@ -74,7 +61,7 @@ known_put (store_tx_t *tx, const known_t *known)
     kv_str (&kv, "office", known->office);
     kv_bool (&kv, "evaluation_contact", known->evaluation_contact);
     kv_str (&kv, "registered", known->registered);
-    int rc = s_put (tx, "candidates", known->id, &kv);
+    int rc = kv_store (&kv, tx, "candidates", known->id, strlen (known->id));
     kv_destroy (&kv);
     return rc;
 }
@@ -130,7 +117,7 @@ survey_put_record (store_tx_t *tx, const survey_t *s)
     kv_str (&kv, "yield", s->yield);
     kv_uint (&kv, "invited_seq", s->invited_seq);
     kv_uint (&kv, "responded_seq", s->responded_seq);
-    int rc = s_put (tx, "surveys", s->id, &kv);
+    int rc = kv_store (&kv, tx, "surveys", s->id, strlen (s->id));
     kv_destroy (&kv);
     return rc;
 }
@@ -180,7 +167,7 @@ signal_put_record (store_tx_t *tx, const signal_t *s)
     kv_str (&kv, "text", s->text);
     kv_str (&kv, "reported", s->reported);
     kv_str (&kv, "resolved", s->resolved);
-    int rc = s_put (tx, "signals", s->id, &kv);
+    int rc = kv_store (&kv, tx, "signals", s->id, strlen (s->id));
     kv_destroy (&kv);
     return rc;
 }

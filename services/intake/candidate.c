@@ -44,10 +44,9 @@ s_pack_stages (const candidate_t *self, msgpack_packer *pk)
     }
 }
 
-void
-candidate_pack (const candidate_t *self, msgpack_sbuffer *out)
+int
+candidate_store (const candidate_t *self, store_tx_t *tx)
 {
-    msgpack_sbuffer_clear (out);
     kv_t kv;
     kv_init (&kv);
     kv_str (&kv, "id", self->id);
@@ -71,10 +70,9 @@ candidate_pack (const candidate_t *self, msgpack_sbuffer *out)
     kv_str (&kv, "reason", self->reason);
     kv_str (&kv, "until", self->until);
     s_pack_stages (self, kv_key (&kv, "stages"));
-    msgpack_packer pk;
-    msgpack_packer_init (&pk, out, msgpack_sbuffer_write);
-    kv_pack_map (&kv, &pk, out, 0);
+    int rc = kv_store (&kv, tx, "candidates", self->id, strlen (self->id));
     kv_destroy (&kv);
+    return rc;
 }
 
 static int

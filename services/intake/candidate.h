@@ -56,9 +56,9 @@ extern const char *const candidate_mechanisms[];
 //  The stage each stagnation belongs to; -1: any stage.
 extern const int candidate_stagnation_stage[];
 
-//  Packs the record as a map into out (cleared first).
-void candidate_pack (const candidate_t *self, msgpack_sbuffer *out);
-//  Reads a record packed by candidate_pack; -1 when it is not one.
+//  Stores the record in the candidates table, keyed by its id.
+int candidate_store (const candidate_t *self, store_tx_t *tx);
+//  Reads a record stored by candidate_store; -1 when it is not one.
 int candidate_unpack (candidate_t *self, const void *data, size_t size);
 //  Works out age_ok and eligible from the registration (age by birth year
 //  on the registration date, 18-60).

@@ -92,13 +92,7 @@ s_load (cmd_ctx_t *ctx, const char *id, candidate_t *c)
 static int
 s_save (cmd_ctx_t *ctx, const candidate_t *c)
 {
-    msgpack_sbuffer buf;
-    msgpack_sbuffer_init (&buf);
-    candidate_pack (c, &buf);
-    int rc =
-        store_put (cmd_tx (ctx), "candidates", c->id, strlen (c->id), buf.data, buf.size);
-    msgpack_sbuffer_destroy (&buf);
-    return rc ? cmd_store_fail (ctx) : 0;
+    return candidate_store (c, cmd_tx (ctx)) ? cmd_store_fail (ctx) : 0;
 }
 
 static int

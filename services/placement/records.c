@@ -216,14 +216,8 @@ rec_put (store_tx_t *tx, const rec_kind_t *kind, const void *rec)
     kv_t kv;
     kv_init (&kv);
     kind->pack (rec, &kv);
-    msgpack_sbuffer buf;
-    msgpack_sbuffer_init (&buf);
-    msgpack_packer pk;
-    msgpack_packer_init (&pk, &buf, msgpack_sbuffer_write);
-    kv_pack_map (&kv, &pk, &buf, 0);
     const char *id = s_id (kind, rec);
-    int rc = store_put (tx, kind->table, id, strlen (id), buf.data, buf.size);
-    msgpack_sbuffer_destroy (&buf);
+    int rc = kv_store (&kv, tx, kind->table, id, strlen (id));
     kv_destroy (&kv);
     return rc;
 }

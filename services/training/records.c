@@ -87,14 +87,7 @@ tr_link_parse (const void *key, size_t klen, char *kind, char *ref, size_t size)
 int
 tr_put (store_tx_t *tx, const char *table, const void *key, size_t klen, const kv_t *kv)
 {
-    msgpack_sbuffer buf;
-    msgpack_sbuffer_init (&buf);
-    msgpack_packer pk;
-    msgpack_packer_init (&pk, &buf, msgpack_sbuffer_write);
-    kv_pack_map (kv, &pk, &buf, 0);
-    int rc = store_put (tx, table, key, klen, buf.data, buf.size);
-    msgpack_sbuffer_destroy (&buf);
-    return rc;
+    return kv_store (kv, tx, table, key, klen);
 }
 
 int
