@@ -543,7 +543,14 @@ s_bind (int type, const char *endpoint, char *err, size_t errlen)
         return NULL;
     zsock_set_maxmsgsize (sock, SERVICE_MAX_MSG);
     zsock_set_linger (sock, 0);
-    if (zsock_bind (sock, "%s", endpoint) < 0) {
+    //  A socket closed a moment ago (a restart) frees its port in the
+    //  background: give it a second before calling the port taken.
+    int rc = zsock_bind (sock, "%s", endpoint);
+    for (int tries = 0; rc < 0 && zmq_errno () == EADDRINUSE && tries < 20; tries++) {
+        zclock_sleep (50);
+        rc = zsock_bind (sock, "%s", endpoint);
+    }
+    if (rc < 0) {
         snprintf (err, errlen, "cannot bind %s: %s", endpoint,
                   zmq_strerror (zmq_errno ()));
         zsock_destroy (&sock);

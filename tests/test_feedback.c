@@ -43,11 +43,7 @@ typedef struct {
 static void
 s_start_feedback (fixture_t *f)
 {
-    char err[256];
-    service_opts_t opts = {"feedback", f->dir, f->directory, 0, 0, 0};
-    f->feedback = service_start (feedback_service (), &opts, err, sizeof err);
-    if (!CHECK (f->feedback != NULL))
-        fprintf (stderr, "start feedback: %s\n", err);
+    f->feedback = tk_start (feedback_service (), "feedback", f->dir, f->directory);
     f->fb = tk_client_new (f->fb_entry->command);
 }
 
@@ -66,13 +62,8 @@ s_intake (fixture_t *f, const char *fmt, ...)
 {
     va_list args;
     va_start (args, fmt);
-    char *cmd = zsys_vprintf (fmt, args);
+    tk_vcommand (f->in, &f->seq, fmt, args);
     va_end (args);
-    tk_msg_t *r = tk_expect (f->in, NULL, "%s", cmd);
-    if (tk_ok (r))
-        f->seq = tk_int (r, "position.seq");
-    tk_msg_destroy (&r);
-    free (cmd);
 }
 
 //  A feedback command that must answer ok (code NULL) or fail with code on
@@ -512,11 +503,7 @@ main (void)
     f.dir = tk_tmpdir ();
     f.directory = directory_new_defaults (tk_port_base ());
     f.fb_entry = directory_instance (f.directory, "feedback");
-    char err[256];
-    service_opts_t opts = {"intake", f.dir, f.directory, 0, 0, 0};
-    f.intake = service_start (intake_service (), &opts, err, sizeof err);
-    if (!CHECK (f.intake != NULL))
-        fprintf (stderr, "start intake: %s\n", err);
+    f.intake = tk_start (intake_service (), "intake", f.dir, f.directory);
     f.in = tk_client_new (directory_instance (f.directory, "intake")->command);
     s_start_feedback (&f);
     test_candidates (&f);

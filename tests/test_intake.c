@@ -24,11 +24,7 @@ typedef struct {
 static void
 s_start (fixture_t *f)
 {
-    char err[256];
-    service_opts_t opts = {"intake", f->dir, f->directory, 0, 0, 0};
-    f->actor = service_start (intake_service (), &opts, err, sizeof err);
-    if (!CHECK (f->actor != NULL))
-        fprintf (stderr, "start: %s\n", err);
+    f->actor = tk_start (intake_service (), "intake", f->dir, f->directory);
 }
 
 static void

@@ -38,12 +38,7 @@ typedef struct {
 static zactor_t *
 s_start (fixture_t *f, const service_def_t *def, const char *instance)
 {
-    char err[256];
-    service_opts_t opts = {instance, f->dir, f->directory, 0, 0, 0};
-    zactor_t *actor = service_start (def, &opts, err, sizeof err);
-    if (!CHECK (actor != NULL))
-        fprintf (stderr, "start %s: %s\n", instance, err);
-    return actor;
+    return tk_start (def, instance, f->dir, f->directory);
 }
 
 //  An intake command that must succeed; its position goes in later afters.
@@ -55,13 +50,8 @@ s_intake (fixture_t *f, const char *fmt, ...)
 {
     va_list args;
     va_start (args, fmt);
-    char *cmd = zsys_vprintf (fmt, args);
+    tk_vcommand (f->in, &f->intake_seq, fmt, args);
     va_end (args);
-    tk_msg_t *r = tk_expect (f->in, NULL, "%s", cmd);
-    if (tk_ok (r))
-        f->intake_seq = tk_int (r, "position.seq");
-    tk_msg_destroy (&r);
-    free (cmd);
 }
 
 static void

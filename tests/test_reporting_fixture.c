@@ -33,12 +33,7 @@ s_start (fixture_t *f, int service)
     const service_def_t *defs[] = {intake_service (), f->training_def,
                                    placement_service (), feedback_service (),
                                    reporting_service ()};
-    char err[256];
-    service_opts_t opts = {s_services[service], f->dir, f->directory, 0, 0, 0};
-    zactor_t *actor = service_start (defs[service], &opts, err, sizeof err);
-    if (!CHECK (actor != NULL))
-        fprintf (stderr, "start %s: %s\n", s_services[service], err);
-    return actor;
+    return tk_start (defs[service], s_services[service], f->dir, f->directory);
 }
 
 static void

@@ -92,6 +92,28 @@ test_pipelined (fixture_t *f)
     CHECK (s_pipeline (f->in->command, 500) == 500);
 }
 
+//  A port another process holds: the service does not start, and says why.
+static void
+test_port_taken (void)
+{
+    char *dir = tk_tmpdir ();
+    directory_t *directory = directory_new_defaults (tk_port_base ());
+    const dir_entry_t *entry = directory_instance (directory, "intake");
+    zsock_t *squatter = zsock_new (ZMQ_PUB);
+    CHECK (zsock_bind (squatter, "%s", entry->command) > 0);
+    service_opts_t opts = {"intake", dir, directory, 0, 0, 0};
+    char err[640] = "";
+    zactor_t *actor = service_start (intake_service (), &opts, err, sizeof err);
+    CHECK (actor == NULL && strstr (err, "cannot bind") && strstr (err, entry->command));
+    zactor_destroy (&actor);
+    zsock_destroy (&squatter);
+    //  Freed, the same port serves at once.
+    actor = tk_start (intake_service (), "intake", dir, directory);
+    zactor_destroy (&actor);
+    directory_destroy (&directory);
+    tk_rmdir (&dir);
+}
+
 //  A map far too small: it grows many times while batches are applied, and
 //  no command fails for it (a command that hit the full map is run again
 //  with its batch, not answered with an error).
@@ -285,6 +307,7 @@ main (void)
     test_replay_refusals (&f);
     test_follower (&f);
     test_map_growth ();
+    test_port_taken ();
     zactor_destroy (&f.follower);
     zactor_destroy (&f.intake);
     directory_destroy (&f.directory);

@@ -43,13 +43,8 @@ s_intake (fixture_t *f, const char *fmt, ...)
 {
     va_list args;
     va_start (args, fmt);
-    char *cmd = zsys_vprintf (fmt, args);
+    tk_vcommand (f->in, &f->seq, fmt, args);
     va_end (args);
-    tk_msg_t *r = tk_expect (f->in, NULL, "%s", cmd);
-    if (tk_ok (r))
-        f->seq = tk_int (r, "position.seq");
-    tk_msg_destroy (&r);
-    free (cmd);
 }
 
 static void
@@ -532,17 +527,10 @@ test_eventually (fixture_t *f)
 static void
 s_start (fixture_t *f)
 {
-    char err[256];
-    service_opts_t in = {"intake", f->dir, f->directory, 0, 0, 0};
-    service_opts_t tr = {"training", f->dir, f->directory, 0, 0, 0};
-    f->intake = service_start (intake_service (), &in, err, sizeof err);
-    if (!CHECK (f->intake != NULL))
-        fprintf (stderr, "start intake: %s\n", err);
+    f->intake = tk_start (intake_service (), "intake", f->dir, f->directory);
     training_rules_t rules = {8, true};
     f->def = training_service_new (&rules);
-    f->training = service_start (f->def, &tr, err, sizeof err);
-    if (!CHECK (f->training != NULL))
-        fprintf (stderr, "start training: %s\n", err);
+    f->training = tk_start (f->def, "training", f->dir, f->directory);
     f->in = tk_client_new (directory_instance (f->directory, "intake")->command);
     f->tr = tk_client_new (directory_instance (f->directory, "training")->command);
 }

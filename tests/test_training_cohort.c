@@ -53,13 +53,8 @@ s_intake (fixture_t *f, const char *fmt, ...)
 {
     va_list args;
     va_start (args, fmt);
-    char *cmd = zsys_vprintf (fmt, args);
+    tk_vcommand (f->in, &f->seq, fmt, args);
     va_end (args);
-    tk_msg_t *r = tk_expect (f->in, NULL, "%s", cmd);
-    if (tk_ok (r))
-        f->seq = tk_int (r, "position.seq");
-    tk_msg_destroy (&r);
-    free (cmd);
 }
 
 static void
@@ -447,12 +442,7 @@ test_stream (fixture_t *f)
 static zactor_t *
 s_start_training (fixture_t *f, const char *instance, service_def_t *def)
 {
-    char err[256];
-    service_opts_t opts = {instance, f->dir, f->directory, 0, 0, 0};
-    zactor_t *actor = service_start (def, &opts, err, sizeof err);
-    if (!CHECK (actor != NULL))
-        fprintf (stderr, "start %s: %s\n", instance, err);
-    return actor;
+    return tk_start (def, instance, f->dir, f->directory);
 }
 
 static void

@@ -305,6 +305,38 @@ tk_expect (tk_client_t *self, const char *code, const char *fmt, ...)
     return reply;
 }
 
+zactor_t *
+tk_start (const service_def_t *def, const char *instance, const char *dir,
+          directory_t *directory)
+{
+    char err[640];
+    service_opts_t opts = {instance, dir, directory, 0, 0, 0};
+    zactor_t *actor = service_start (def, &opts, err, sizeof err);
+    if (!tk_check (actor != NULL, "tk_start", 0, instance))
+        fprintf (stderr, "  start %s: %s\n", instance, err);
+    return actor;
+}
+
+void
+tk_vcommand (tk_client_t *self, int64_t *seq, const char *fmt, va_list args)
+{
+    char *cmd = zsys_vprintf (fmt, args);
+    tk_msg_t *reply = tk_expect (self, NULL, "%s", cmd);
+    if (tk_ok (reply))
+        *seq = tk_int (reply, "position.seq");
+    tk_msg_destroy (&reply);
+    free (cmd);
+}
+
+void
+tk_command (tk_client_t *self, int64_t *seq, const char *fmt, ...)
+{
+    va_list args;
+    va_start (args, fmt);
+    tk_vcommand (self, seq, fmt, args);
+    va_end (args);
+}
+
 zlistx_t *
 tk_replay_all (const char *endpoint, uint64_t from)
 {

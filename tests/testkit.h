@@ -5,6 +5,7 @@
 #define OPSTAP_TESTKIT_H
 
 #include <czmq.h>
+#include <stdarg.h>
 #include <sys/types.h>
 
 #include "codec.h"
@@ -57,6 +58,15 @@ tk_msg_t *tk_call_frames (tk_client_t *self, zmsg_t **msg_p);
 //  reply when it is not. Returns the reply (destroy it) or NULL.
 tk_msg_t *tk_expect (tk_client_t *self, const char *code, const char *fmt, ...)
     __attribute__ ((format (printf, 3, 4)));
+//  Starts def as an in-process actor with its store under dir (defaults for
+//  everything else); NULL, a failed check and the reason when it cannot.
+zactor_t *tk_start (const service_def_t *def, const char *instance, const char *dir,
+                    directory_t *directory);
+//  Sends a command that must succeed and keeps its stream position in *seq,
+//  for the "after" of later commands to other services.
+void tk_command (tk_client_t *self, int64_t *seq, const char *fmt, ...)
+    __attribute__ ((format (printf, 3, 4)));
+void tk_vcommand (tk_client_t *self, int64_t *seq, const char *fmt, va_list args);
 //  Fetches every event from seq from on a replay endpoint: an array of
 //  tk_msg_t * in order (destroy with tk_events_destroy).
 zlistx_t *tk_replay_all (const char *endpoint, uint64_t from);
