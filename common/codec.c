@@ -32,6 +32,7 @@ int
 oerr_set (oerr_t *err, err_code_t code, const char *field, const char *fmt, ...)
 {
     err->code = code;
+    err->field_from_input = false;
     snprintf (err->field, sizeof err->field, "%s", field ? field : "");
     va_list args;
     va_start (args, fmt);

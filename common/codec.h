@@ -31,6 +31,7 @@ typedef struct {
     err_code_t code;
     char field[96];
     char message[512];
+    bool field_from_input; //  field names a key the caller made up: never log it
 } oerr_t;
 
 const char *err_code_name (err_code_t code);

@@ -145,7 +145,9 @@ s_check_unknown (const msgpack_object *map, const field_t *fields,
             snprintf (path, sizeof path, "%s%s%.*s", prefix, *prefix ? "." : "",
                       n > 40 ? 40 : n,
                       key->type == MSGPACK_OBJECT_STR ? key->via.str.ptr : "?");
-            return oerr_set (err, ERR_INVALID_ARGUMENT, path, "unknown field '%s'", path);
+            oerr_set (err, ERR_INVALID_ARGUMENT, path, "unknown field '%s'", path);
+            err->field_from_input = true;
+            return -1;
         }
     }
     return 0;

@@ -92,6 +92,7 @@ int
 cmd_fail (cmd_ctx_t *ctx, err_code_t code, const char *field, const char *fmt, ...)
 {
     ctx->err.code = code;
+    ctx->err.field_from_input = false;
     snprintf (ctx->err.field, sizeof ctx->err.field, "%s", field ? field : "");
     va_list args;
     va_start (args, fmt);
@@ -232,7 +233,7 @@ s_run_one (service_t *self, store_tx_t *tx, request_t *request)
                      s_command (self, request_cmd (request)),
                      NULL,
                      {{0, NULL, 0}, {NULL, NULL}, 0},
-                     {ERR_NONE, "", ""},
+                     {ERR_NONE, "", "", false},
                      0,
                      {0, NULL, 0}};
     kv_init (&ctx.reply);
@@ -271,7 +272,10 @@ s_log_outcome (service_t *self, request_t *request)
                self->args.entry.instance,
                *request_cmd (request) ? request_cmd (request) : "-",
                *request_office (request) ? request_office (request) : "-",
-               err_code_name (err->code), *err->field ? err->field : "-");
+               err_code_name (err->code),
+               err->field_from_input ? "(unknown)"
+               : *err->field         ? err->field
+                                     : "-");
 }
 
 //  Applies a batch in one transaction, then publishes and replies.
@@ -279,7 +283,7 @@ static void
 s_execute (service_t *self, request_t **requests, size_t count)
 {
     batch_t batch = {self, requests, count};
-    oerr_t err = {ERR_NONE, "", ""};
+    oerr_t err = {ERR_NONE, "", "", false};
     if (count && store_write (self->store, s_run_batch, &batch, &err) != 0) {
         zsys_error ("event=store.error instance=%s message=\"%s\"",
                     self->args.entry.instance, err.message);

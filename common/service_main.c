@@ -61,6 +61,8 @@ service_main (const service_def_t *def, int argc, char *argv[])
         return s_usage (def->service);
     zsys_init ();
     zsys_set_logident (def->service);
+    //  czmq logs to stdout by default; a service's log belongs on stderr.
+    zsys_set_logstream (stderr);
     char err[640];
     directory_t *directory = directory_new (opts.config, err, sizeof err);
     if (!directory) {

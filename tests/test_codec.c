@@ -6,7 +6,7 @@
 static bool
 s_refused (const void *data, size_t size)
 {
-    oerr_t err = {ERR_NONE, "", ""};
+    oerr_t err = {ERR_NONE, "", "", false};
     msg_t *msg = msg_decode (data, size, &err);
     bool refused = !msg && err.code == ERR_INVALID_ARGUMENT && err.message[0];
     msg_destroy (&msg);
@@ -197,7 +197,7 @@ test_schema (void)
         msgpack_packer pk;
         msgpack_packer_init (&pk, &buf, msgpack_sbuffer_write);
         kv_pack_map (&kv, &pk, &buf, 0);
-        oerr_t err = {ERR_NONE, "", ""};
+        oerr_t err = {ERR_NONE, "", "", false};
         msg_t *msg = msg_decode (buf.data, buf.size, &err);
         int rc = msg ? s_schema ("num", msg_root (msg), fields, &err) : -1;
         if (nums[i].field)
@@ -225,7 +225,7 @@ test_schema (void)
         msgpack_packer pk;
         msgpack_packer_init (&pk, &buf, msgpack_sbuffer_write);
         kv_pack_map (&kv, &pk, &buf, 0);
-        oerr_t err = {ERR_NONE, "", ""};
+        oerr_t err = {ERR_NONE, "", "", false};
         msg_t *msg = msg_decode (buf.data, buf.size, &err);
         CHECK (msg && s_schema ("ids", msg_root (msg), fields, &err) == -1
                && streq (err.field, "ids"));
@@ -241,7 +241,7 @@ test_schema (void)
     msgpack_packer pk;
     msgpack_packer_init (&pk, &buf, msgpack_sbuffer_write);
     kv_pack_map (&kv, &pk, &buf, 0);
-    oerr_t err = {ERR_NONE, "", ""};
+    oerr_t err = {ERR_NONE, "", "", false};
     msg_t *msg = msg_decode (buf.data, buf.size, &err);
     CHECK (msg && s_schema ("!enum", msg_root (msg), fields, &err) == -1
            && streq (err.field, "colour"));

@@ -81,15 +81,21 @@ sys.exit(0 if len(a) == len(b) > 0 and a == b else 1)" "$tmp/py.tail" "$tmp/py.e
 
 # Bad input: exit 1, every line still answered.
 printf '%s\n' '{"cmd":"candidate.get","office":"nijmegen","id":"c-anna"}' 'not json' \
-  '{"cmd":"candidate.get","office":"nijmegen","id":"123456782"}' >"$tmp/bad.jsonl"
+  '{"cmd":"candidate.get","office":"nijmegen","id":"123456782"}' \
+  '{"cmd":"candidate.get","office":"nijmegen","id":"c-anna","Piet Pietersen":1}' >"$tmp/bad.jsonl"
 "$opstap" submit "$tmp/bad.jsonl" >"$tmp/bad.replies"
 check "submit with errors exits 1" test $? -eq 1
-check "submit answers every line" test "$(wc -l <"$tmp/bad.replies")" -eq 3
+check "submit answers every line" test "$(wc -l <"$tmp/bad.replies")" -eq 4
+check "an unknown field is named to the caller" grep -qF '"field":"Piet Pietersen"' "$tmp/bad.replies"
+check "and not written to the log" bash -c "! grep -qF 'Piet Pietersen' '$tmp/services.log'"
+check "the refusal is logged without it" grep -qF 'field=(unknown)' "$tmp/services.log"
 check "a BSN-like id is refused" grep -q '"invalid_argument"' "$tmp/bad.replies"
 "$opstap" --config /nonexistent status >/dev/null 2>&1
 check "a missing directory file exits 2" test $? -eq 2
 
-# Contact details appear in the candidate.get reply and nowhere else.
+# Contact details appear in the candidate.get reply and nowhere else (the
+# services' log is checked to be there, so the scan cannot pass on nothing).
+check "the services log to stderr" grep -q 'event=service.start' "$tmp/services.log"
 for secret in "anna@example.nl" "Anna de Vries" "06-11111111" "eva@example.nl"; do
   check "no '$secret' in events or logs" \
     bash -c "! grep -rqF '$secret' '$tmp'/*.events '$tmp/services.log' '$tmp/py.tail'"
