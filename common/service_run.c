@@ -1,0 +1,267 @@
+/*  service_run - running a batch of commands in one transaction (group
+    commit), with rid dedup, and the context handlers work through.  */
+#include "service_internal.h"
+
+#include "evlog.h"
+
+struct _cmd_ctx_t {
+    service_t *service;
+    request_t *request;
+    const command_t *command;
+    store_tx_t *tx;
+    kv_t reply;
+    oerr_t err;
+    uint64_t last_seq;
+    msgpack_sbuffer event;
+};
+
+typedef struct {
+    service_t *service;
+    request_t **requests;
+    size_t count;
+} batch_t;
+
+//  --------------------------------------------------------------------------
+//  Handler context
+
+store_tx_t *
+cmd_tx (cmd_ctx_t *ctx)
+{
+    return ctx->tx;
+}
+
+const msgpack_object *
+cmd_body (cmd_ctx_t *ctx)
+{
+    return request_body (ctx->request);
+}
+
+const char *
+cmd_office (cmd_ctx_t *ctx)
+{
+    return request_office (ctx->request);
+}
+
+void *
+cmd_state (cmd_ctx_t *ctx)
+{
+    return ctx->service->args.def->state;
+}
+
+kv_t *
+cmd_reply (cmd_ctx_t *ctx)
+{
+    return &ctx->reply;
+}
+
+int
+cmd_fail (cmd_ctx_t *ctx, err_code_t code, const char *field, const char *fmt, ...)
+{
+    ctx->err.code = code;
+    ctx->err.field_from_input = false;
+    snprintf (ctx->err.field, sizeof ctx->err.field, "%s", field ? field : "");
+    va_list args;
+    va_start (args, fmt);
+    vsnprintf (ctx->err.message, sizeof ctx->err.message, fmt, args);
+    va_end (args);
+    return -1;
+}
+
+int
+cmd_store_fail (cmd_ctx_t *ctx)
+{
+    return cmd_fail (ctx, ERR_INTERNAL, NULL, "store failure");
+}
+
+int
+cmd_emit (cmd_ctx_t *ctx, const char *type, const char *date, const char *subject,
+          const kv_t *fields)
+{
+    service_t *service = ctx->service;
+    evlog_meta_t meta = {service->args.def->service,
+                         service->args.entry.instance,
+                         type,
+                         cmd_office (ctx),
+                         date,
+                         subject};
+    uint64_t seq = evlog_append (ctx->tx, &meta, fields, &ctx->event);
+    if (!seq)
+        return cmd_store_fail (ctx);
+    char topic[2 * CODEC_ID_MAX + 2];
+    snprintf (topic, sizeof topic, "%s.%s", meta.service, meta.office);
+    request_add_event (ctx->request, topic, ctx->event.data, ctx->event.size);
+    ctx->last_seq = seq;
+    return 0;
+}
+
+//  --------------------------------------------------------------------------
+//  Running commands
+
+const command_t *
+service_command (service_t *self, const char *name)
+{
+    for (const command_t *c = self->args.def->commands; c->name; c++)
+        if (strcmp (c->name, name) == 0)
+            return c;
+    return NULL;
+}
+
+bool
+service_office_optional (const char *cmd, void *arg)
+{
+    service_t *self = (service_t *) arg;
+    const command_t *command = service_command (self, cmd);
+    return strcmp (cmd, "service.status") == 0 || (command && command->any_office);
+}
+
+static void
+s_pack_ok (cmd_ctx_t *ctx, msgpack_sbuffer *out)
+{
+    service_t *self = ctx->service;
+    const char *rid = request_rid (ctx->request);
+    msgpack_sbuffer_clear (out);
+    msgpack_packer pk;
+    msgpack_packer_init (&pk, out, msgpack_sbuffer_write);
+    //  ok (and rid) first, so a person reading the reply sees them first.
+    msgpack_pack_map (&pk, ctx->reply.count + 2 + (*rid ? 1 : 0));
+    pk_kv_bool (&pk, "ok", true);
+    if (*rid)
+        pk_kv_str (&pk, "rid", rid);
+    if (ctx->reply.buf.size)
+        msgpack_sbuffer_write (out, ctx->reply.buf.data, ctx->reply.buf.size);
+    pk_str (&pk, "position");
+    msgpack_pack_map (&pk, 3);
+    pk_kv_str (&pk, "service", self->args.def->service);
+    pk_kv_str (&pk, "instance", self->args.entry.instance);
+    pk_kv_uint (&pk, "seq", ctx->last_seq ? ctx->last_seq : evlog_head (ctx->tx));
+}
+
+//  The stored answer to a rid: the command's name, a NUL, the reply.
+static int
+s_remember (cmd_ctx_t *ctx)
+{
+    const char *rid = request_rid (ctx->request);
+    const char *cmd = request_cmd (ctx->request);
+    msgpack_sbuffer *reply = request_reply (ctx->request);
+    size_t clen = strlen (cmd) + 1;
+    uint8_t *value = (uint8_t *) malloc (clen + reply->size);
+    if (!value)
+        return -1;
+    memcpy (value, cmd, clen);
+    memcpy (value + clen, reply->data, reply->size);
+    int rc = store_put (ctx->tx, "rids", rid, strlen (rid), value, clen + reply->size);
+    free (value);
+    return rc;
+}
+
+static int
+s_run_handler (store_tx_t *tx, void *arg)
+{
+    cmd_ctx_t *ctx = (cmd_ctx_t *) arg;
+    ctx->tx = tx;
+    if (ctx->command->handler (ctx) != 0)
+        return -1;
+    s_pack_ok (ctx, request_reply (ctx->request));
+    if (!ctx->command->query && *request_rid (ctx->request) && s_remember (ctx))
+        return cmd_store_fail (ctx);
+    return store_failed (tx) ? cmd_store_fail (ctx) : 0;
+}
+
+//  1 when the rid was answered before (the reply is set), 0 when new.
+static int
+s_recall (store_tx_t *tx, request_t *request)
+{
+    const char *rid = request_rid (request);
+    const void *val;
+    size_t vlen;
+    if (!*rid || store_get (tx, "rids", rid, strlen (rid), &val, &vlen) != 0)
+        return 0;
+    const char *cmd = (const char *) val;
+    size_t clen = strnlen (cmd, vlen);
+    if (clen == vlen || strcmp (cmd, request_cmd (request)) != 0) {
+        oerr_t err;
+        oerr_set (&err, ERR_CONFLICT, "rid", "rid %s was used for another command", rid);
+        request_fail (request, &err);
+        return 1;
+    }
+    request_set_reply (request, cmd + clen + 1, vlen - clen - 1);
+    return 1;
+}
+
+static void
+s_run_one (service_t *self, store_tx_t *tx, request_t *request)
+{
+    request_clear_events (request);
+    if (request_failed (request) || s_recall (tx, request))
+        return;
+    cmd_ctx_t ctx = {self,
+                     request,
+                     service_command (self, request_cmd (request)),
+                     NULL,
+                     {{0, NULL, 0}, {NULL, NULL}, 0},
+                     {ERR_NONE, "", "", false},
+                     0,
+                     {0, NULL, 0}};
+    kv_init (&ctx.reply);
+    msgpack_sbuffer_init (&ctx.event);
+    if (store_nested (tx, s_run_handler, &ctx) != 0 && !store_failed (tx)) {
+        //  When the store failed (a full map) the whole batch runs again
+        //  or fails as one, so this command is not marked failed here.
+        if (ctx.err.code == ERR_NONE)
+            oerr_set (&ctx.err, ERR_INTERNAL, NULL, "store failure");
+        request_clear_events (request);
+        request_fail (request, &ctx.err);
+    }
+    kv_destroy (&ctx.reply);
+    msgpack_sbuffer_destroy (&ctx.event);
+}
+
+static int
+s_run_batch (store_tx_t *tx, void *arg)
+{
+    batch_t *batch = (batch_t *) arg;
+    for (size_t i = 0; i < batch->count && !store_failed (tx); i++)
+        s_run_one (batch->service, tx, batch->requests[i]);
+    if (!store_failed (tx))
+        batch->service->head = evlog_head (tx);
+    return 0;
+}
+
+static void
+s_log_outcome (service_t *self, request_t *request)
+{
+    if (!request_failed (request))
+        return;
+    const oerr_t *err = request_error (request);
+    //  Ids and codes only: a message may echo input, so it is not logged.
+    zsys_info ("event=command.refused instance=%s cmd=%s office=%s code=%s field=%s",
+               self->args.entry.instance,
+               *request_cmd (request) ? request_cmd (request) : "-",
+               *request_office (request) ? request_office (request) : "-",
+               err_code_name (err->code),
+               err->field_from_input ? "(unknown)"
+               : *err->field         ? err->field
+                                     : "-");
+}
+
+//  Applies a batch in one transaction, then publishes and replies.
+void
+service_execute (service_t *self, request_t **requests, size_t count)
+{
+    batch_t batch = {self, requests, count};
+    oerr_t err = {ERR_NONE, "", "", false};
+    if (count && store_write (self->store, s_run_batch, &batch, &err) != 0) {
+        zsys_error ("event=store.error instance=%s message=\"%s\"",
+                    self->args.entry.instance, err.message);
+        for (size_t i = 0; i < count; i++) {
+            request_clear_events (requests[i]);
+            request_fail (requests[i], &err);
+        }
+    }
+    for (size_t i = 0; i < count; i++) {
+        request_publish (requests[i], self->pub);
+        s_log_outcome (self, requests[i]);
+        request_send (requests[i], self->router);
+        request_destroy (&requests[i]);
+    }
+}
