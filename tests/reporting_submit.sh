@@ -238,7 +238,10 @@ K1 = {
              "setting_share": {"own_office": 0.7949, "other_office": 0.1026, "external": 0.1026},
              "clients_reached": 6, "talks_per_client": 1.3333},
  "training": {"cohorts_started": 1, "cohorts_waiting": 1, "enrolled": 5, "attendance_rate": 0.92,
-              "certificates": 3, "goals": 4, "smart_share": 0.75, "reflections_signed": 1},
+              "certificates": 3, "goals": 4, "smart_share": 0.75, "reflections_signed": 1,
+              # k1's meetings 1 .. 10, 5 members each; absent as above.
+              "attendance_by_meeting": {"1": 1.0, "2": 0.8, "3": 1.0, "4": 1.0, "5": 0.8,
+                                        "6": 1.0, "7": 1.0, "8": 0.8, "9": 1.0, "10": 0.8}},
  "placement": {"hosts": 2, "vacancies_open": 1, "started": 4, "active": 2,
                "ended": {"paid_job": 1, "completed": 1, "continued": 0, "ended_early": 0},
                "paid_jobs": 1, "paid_jobs_20h": 1, "paid_job_rate": 0.5,
@@ -287,6 +290,9 @@ def at_k(section, k):
                 n = sum(figures["ended"].values()) if b is None else figures[b]
                 if n < k:
                     t[key] = S
+        # Each meeting number's rate is over the cohort's members (enrolled).
+        if name == "training" and figures["enrolled"] < k:
+            t["attendance_by_meeting"] = {n: S for n in figures["attendance_by_meeting"]}
         out[name] = t
     return out
 PY
@@ -337,6 +343,8 @@ check "table: a column per office and the total" \
   grep -qE '^intake +arnhem +nijmegen +total$' "$tmp/table.txt"
 check "table: registered 2, 8, 10 and suppressed cells as <5" \
   grep -qE '^  registered +<5 +8 +10$' "$tmp/table.txt"
+check "table: attendance by meeting number, flattened (-, none in arnhem)" \
+  grep -qE '^  attendance_by_meeting\.2 +- +0\.8 +0\.8$' "$tmp/table.txt"
 check "table: every section" bash -c "for s in intake experts training placement satisfaction; do
   grep -qE \"^\$s \" '$tmp/table.txt' || exit 1; done"
 report --from 2017-07-01 --to 2017-09-30 --format csv >"$tmp/report.csv"
@@ -345,6 +353,10 @@ check "csv: nested figures flattened with dots" \
   grep -qx 'nijmegen,intake,not_eligible.by_reason.age,<5' "$tmp/report.csv"
 check "csv: rows for the total, fractions as numbers" \
   grep -qx 'total,experts,setting_share.own_office,0.8049' "$tmp/report.csv"
+check "csv: attendance by meeting number, a row per number" bash -c "
+  grep -qx 'nijmegen,training,attendance_by_meeting.10,0.8' '$tmp/report.csv' &&
+  grep -qx 'total,training,attendance_by_meeting.1,1.0' '$tmp/report.csv' &&
+  grep -qx 'arnhem,training,attendance_by_meeting.1,' '$tmp/report.csv'"
 check "csv: one row per office and figure, four fields each" $py -c "
 import csv, sys
 rows = list(csv.reader(open(sys.argv[1])))

@@ -90,7 +90,7 @@ s_shown (const msgpack_object *v, const char *path)
         return strdup ("–");
     if (v->type == MSGPACK_OBJECT_POSITIVE_INTEGER)
         return zsys_sprintf ("%" PRIu64, v->via.u64);
-    if (strstr (path, "rate") || strstr (path, "share"))
+    if (strstr (path, "rate") || strstr (path, "share") || strstr (path, "attendance"))
         return zsys_sprintf ("%.1f%%", v->via.f64 * 100);
     char *text = zsys_sprintf ("%.4f", v->via.f64);
     size_t len = strlen (text);
@@ -225,6 +225,35 @@ s_count (const char *text, const char *needle)
     return n;
 }
 
+//  The attendance chart: its title, and a text alternative that says the
+//  total's attendance_by_meeting of the reply, number by number.
+static bool
+s_attendance_chart (tk_msg_t *reply, const char *page)
+{
+    const char *svg = strstr (page, "aria-labelledby=\"t-attendance d-attendance\">");
+    if (!svg
+        || !strstr (svg, "<title id=\"t-attendance\">Attendance per meeting "
+                         "number</title>"))
+        return false;
+    zchunk_t *desc = zchunk_new ("<desc id=\"d-attendance\">", 25);
+    for (int i = 1; i <= 10; i++) {
+        char path[64];
+        snprintf (path, sizeof path, "total.training.attendance_by_meeting.%d", i);
+        const msgpack_object *v = tk_get (reply, path);
+        char *shown = v ? s_shown (v, path) : strdup ("absent");
+        char *part = zsys_sprintf ("%sMeeting %d: %s", i > 1 ? "; " : "", i, shown);
+        zchunk_extend (desc, part, strlen (part));
+        free (part);
+        free (shown);
+    }
+    zchunk_extend (desc, ".</desc>", 9);
+    bool found = strstr (svg, (char *) zchunk_data (desc)) != NULL;
+    if (!found)
+        printf ("attendance chart lacks %s\n", (char *) zchunk_data (desc));
+    zchunk_destroy (&desc);
+    return found;
+}
+
 static void
 test_page (fixture_t *f, int port)
 {
@@ -237,6 +266,8 @@ test_page (fixture_t *f, int port)
     CHECK (s_count (page, "<title id=\"t-") == svgs);
     CHECK (s_count (page, "<desc id=\"d-") == svgs);
     CHECK (strstr (page, "From registration to paid job") != NULL);
+    CHECK (s_attendance_chart (reply, page));
+    CHECK (strstr (page, "not per meeting") == NULL);
     CHECK (strstr (page, "<script") == NULL);
     CHECK (strstr (page, "<h1>") && strstr (page, "<h2 ") && strstr (page, "<h3 "));
     CHECK (strstr (page, "<th scope=\"row\">") && strstr (page, "<th scope=\"col\">"));

@@ -142,6 +142,18 @@ static const fig_t s_nijmegen_k1[] = {
     {"training.goals", 'i', 4},
     {"training.smart_share", 'f', 0.75},
     {"training.reflections_signed", 'i', 1},
+    //  Meetings 1 .. 10 of k1, each of 5 members: nij-00 missed 2, 5 and
+    //  8, nij-04 missed 10 (4 / 5); 46 / 50 as above.
+    {"training.attendance_by_meeting|1", 'f', 1.0},
+    {"training.attendance_by_meeting|2", 'f', 0.8},
+    {"training.attendance_by_meeting|3", 'f', 1.0},
+    {"training.attendance_by_meeting|4", 'f', 1.0},
+    {"training.attendance_by_meeting|5", 'f', 0.8},
+    {"training.attendance_by_meeting|6", 'f', 1.0},
+    {"training.attendance_by_meeting|7", 'f', 1.0},
+    {"training.attendance_by_meeting|8", 'f', 0.8},
+    {"training.attendance_by_meeting|9", 'f', 1.0},
+    {"training.attendance_by_meeting|10", 'f', 0.8},
     //  h1, h2 (h3 on 10-05); v2 is open again since p2 ended on 09-30;
     //  p1 .. p4 started (hours 20, 16, 24, 18), p3 and p4 active; p1 ended
     //  with a job of 24 h after 67 days, p2 completed with 1 contact.
@@ -227,6 +239,10 @@ static const fig_t s_nijmegen_k5[] = {
     {"training.goals", 's', 0},
     {"training.smart_share", 's', 0},
     {"training.reflections_signed", 's', 0},
+    //  Each number's rate is over k1's 5 members: not fewer than k.
+    {"training.attendance_by_meeting|2", 'f', 0.8},
+    {"training.attendance_by_meeting|9", 'f', 1.0},
+    {"training.attendance_by_meeting|10", 'f', 0.8},
     {"placement.hosts", 'i', 2},
     {"placement.vacancies_open", 'i', 1},
     {"placement.started", 's', 0},
@@ -280,6 +296,9 @@ test_figures (fixture_t *f)
                                    {"intake.registered", 'i', 8},
                                    {"intake.eligible", 's', 0},
                                    {"training.enrolled", 's', 0},
+                                   {"training.attendance_rate", 's', 0},
+                                   {"training.attendance_by_meeting|1", 's', 0},
+                                   {"training.attendance_by_meeting|10", 's', 0},
                                    END_FIGS};
     r = s_report (f, "nijmegen", "2017-07-01", "2017-09-30", 7);
     CHECK (tk_int (r, "k") == 7);
@@ -367,6 +386,8 @@ test_spans (fixture_t *f)
                                   {"experts.setting_share.own_office", 'n', 0},
                                   {"experts.talks_per_client", 'n', 0},
                                   {"training.attendance_rate", 'n', 0},
+                                  {"training.attendance_by_meeting|1", 'n', 0},
+                                  {"training.attendance_by_meeting|10", 'n', 0},
                                   {"placement.mean_hours", 'n', 0},
                                   {"satisfaction.all.response_rate", 'n', 0},
                                   END_FIGS};
@@ -391,6 +412,12 @@ test_as_of (fixture_t *f)
                                  {"training.cohorts_waiting", 'i', 0},
                                  {"training.goals", 'i', 4},
                                  {"training.smart_share", 'f', 0.5},
+                                 //  Meetings 1 (07-20, all 5) and 2 (07-27,
+                                 //  4 of 5) only; 3 on 08-03 is after `to`.
+                                 {"training.attendance_by_meeting|1", 'f', 1.0},
+                                 {"training.attendance_by_meeting|2", 'f', 0.8},
+                                 {"training.attendance_by_meeting|3", 'n', 0},
+                                 {"training.attendance_by_meeting|10", 'n', 0},
                                  {"placement.active", 'i', 2},
                                  {"placement.vacancies_open", 'i', 0},
                                  {"placement.hosts", 'i', 1},

@@ -131,6 +131,9 @@ s_merge_training (rs_training_t *to, const rs_training_t *from)
     to->present += from->present;
     to->places += from->places;
     to->members += from->members;
+    s_add (to->by_present, from->by_present, RS_MEETINGS);
+    s_add (to->by_places, from->by_places, RS_MEETINGS);
+    s_add (to->by_members, from->by_members, RS_MEETINGS);
     to->certificates += from->certificates;
     to->goals += from->goals;
     to->goals_smart += from->goals_smart;

@@ -15,6 +15,7 @@
 #define RS_OUTCOMES    4
 #define RS_ABOUTS      4
 #define RS_GRADES      19 //  1.0, 1.5, ... 10.0
+#define RS_MEETINGS    10 //  meeting numbers 1 .. 10
 
 //  The code lists, in the order the report shows them (DOMAIN.md).
 extern const char *const rs_reasons[];
@@ -57,6 +58,8 @@ typedef struct {
 typedef struct {
     int64_t cohorts_started, cohorts_waiting, enrolled;
     int64_t present, places, members; //  attendance: presences, member places, basis
+    //  The same per meeting number (index number - 1).
+    int64_t by_present[RS_MEETINGS], by_places[RS_MEETINGS], by_members[RS_MEETINGS];
     int64_t certificates, goals, goals_smart, reflections_signed;
 } rs_training_t;
 

@@ -140,11 +140,26 @@ s_experts (out_t *o, const rs_experts_t *ex)
                 ex->clients_reached);
 }
 
+//  Attendance at the meetings of each number 1 .. RS_MEETINGS, each rate
+//  over the most members of each cohort at them.
+static void
+s_by_meeting (out_t *o, const rs_training_t *tr)
+{
+    pk_str (o->pk, "attendance_by_meeting");
+    msgpack_pack_map (o->pk, RS_MEETINGS);
+    for (int i = 0; i < RS_MEETINGS; i++) {
+        char number[4];
+        snprintf (number, sizeof number, "%d", i + 1);
+        s_fraction (o, number, s_div ((double) tr->by_present[i], tr->by_places[i]),
+                    tr->by_places[i] > 0 ? tr->by_members[i] : 0);
+    }
+}
+
 static void
 s_training (out_t *o, const rs_training_t *tr)
 {
     pk_str (o->pk, "training");
-    msgpack_pack_map (o->pk, 8);
+    msgpack_pack_map (o->pk, 9);
     s_plain (o, "cohorts_started", tr->cohorts_started);
     s_plain (o, "cohorts_waiting", tr->cohorts_waiting);
     s_count (o, "enrolled", tr->enrolled);
@@ -154,6 +169,7 @@ s_training (out_t *o, const rs_training_t *tr)
     s_count (o, "goals", tr->goals);
     s_fraction (o, "smart_share", s_div ((double) tr->goals_smart, tr->goals), tr->goals);
     s_count (o, "reflections_signed", tr->reflections_signed);
+    s_by_meeting (o, tr);
 }
 
 static int

@@ -5,8 +5,8 @@
     goals     office \0 date set \0 goal -> versions, 11 bytes each: the
               version's date and 1 when it has all four SMART checks
     index     "goal" \0 office \0 goal -> its key in goals
-    Meetings and goals are read over the period only; no record names a
-    candidate.  */
+    Meetings and goals are read over the period only (meetings also give
+    attendance by meeting number); no record names a candidate.  */
 #include "section.h"
 
 #define VERSION_SIZE 11
@@ -161,7 +161,33 @@ typedef struct {
     const char *to;
     rs_training_t *out;
     zhashx_t *cohorts; //  cohort -> most members seen at one of its meetings
+    zhashx_t *numbers; //  "number cohort" -> the same at its meetings of that number
 } scan_t;
+
+//  Keeps the most of value and what key already has.
+static void
+s_most (zhashx_t *hash, const char *key, int64_t value)
+{
+    intptr_t most = (intptr_t) zhashx_lookup (hash, key);
+    if (value > most)
+        zhashx_update (hash, key, (void *) (intptr_t) value);
+}
+
+//  A meeting numbered 1 .. RS_MEETINGS counts for attendance by number.
+static void
+s_meeting_number (scan_t *s, const char *cohort, const char *number, int64_t members,
+                  int64_t present)
+{
+    char *end;
+    long n = strtol (number, &end, 10);
+    if (*end || n < 1 || n > RS_MEETINGS)
+        return;
+    s->out->by_present[n - 1] += present;
+    s->out->by_places[n - 1] += members;
+    char key[AGG_ID + 24];
+    snprintf (key, sizeof key, "%ld %s", n, cohort);
+    s_most (s->numbers, key, members);
+}
 
 //  Key parts after the office: date, then the rest.
 static const char *
@@ -188,16 +214,28 @@ s_meeting_each (const void *key, size_t klen, const void *val, size_t vlen, void
             present = agg_get_i64 ((const uint8_t *) val + 8, 8);
     s->out->present += present;
     s->out->places += members;
-    char name[AGG_ID];
-    size_t len = strnlen (cohort, rest);
-    if (len >= sizeof name)
+    char name[AGG_ID], number[24];
+    size_t len = strnlen (cohort, rest), nlen = len < rest ? rest - len - 1 : 0;
+    if (len >= sizeof name || nlen >= sizeof number)
         return 0;
     memcpy (name, cohort, len);
     name[len] = 0;
-    intptr_t most = (intptr_t) zhashx_lookup (s->cohorts, name);
-    if (members > most)
-        zhashx_update (s->cohorts, name, (void *) (intptr_t) members);
+    memcpy (number, cohort + len + (nlen ? 1 : 0), nlen);
+    number[nlen] = 0;
+    s_most (s->cohorts, name, members);
+    s_meeting_number (s, name, number, members, present);
     return 0;
+}
+
+//  The basis of each number: the most members of each cohort, summed.
+static void
+s_number_members (scan_t *s)
+{
+    for (void *m = zhashx_first (s->numbers); m; m = zhashx_next (s->numbers)) {
+        long n = strtol ((const char *) zhashx_cursor (s->numbers), NULL, 10);
+        if (n >= 1 && n <= RS_MEETINGS)
+            s->out->by_members[n - 1] += (intptr_t) m;
+    }
 }
 
 //  The goal's checks as of to: its last version dated on or before to.
@@ -247,15 +285,18 @@ training_agg_read (store_tx_t *tx, const rs_period_t *p, rs_training_t *out)
         out->cohorts_waiting = 0;
     if (strcmp (p->from, p->to) > 0)
         return 0;
-    scan_t s = {0, p->to, out, zhashx_new ()};
-    int rc = s.cohorts ? 0 : -1;
+    scan_t s = {0, p->to, out, zhashx_new (), zhashx_new ()};
+    int rc = s.cohorts && s.numbers ? 0 : -1;
     if (rc == 0)
         rc = s_scan (tx, p, "meetings", s_meeting_each, &s);
     for (void *m = s.cohorts ? zhashx_first (s.cohorts) : NULL; m;
          m = zhashx_next (s.cohorts))
         out->members += (intptr_t) m;
+    if (s.numbers)
+        s_number_members (&s);
     if (rc == 0)
         rc = s_scan (tx, p, "goals", s_goal_each, &s);
     zhashx_destroy (&s.cohorts);
+    zhashx_destroy (&s.numbers);
     return rc;
 }

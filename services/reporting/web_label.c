@@ -93,12 +93,9 @@ static const label_t s_labels[] = {
     {"time_split", "Tijd van ervaringsdeskundigen naar setting",
      "Experts' time by setting"},
     {"outcomes", "Uitkomsten per kantoor", "Outcomes by office"},
-    {"attendance", "Aanwezigheid per bijeenkomst", "Attendance per meeting"},
-    {"attendance_none",
-     "Reporting houdt aanwezigheid alleen als totaal over de periode bij, niet per "
-     "bijeenkomstnummer; zie Aanwezigheid onder Training.",
-     "Reporting keeps attendance only as a rate over the period, not per meeting "
-     "number; see Attendance rate under Training."},
+    {"attendance", "Aanwezigheid per bijeenkomstnummer", "Attendance per meeting number"},
+    {"attendance_by_meeting", "Aanwezigheid per bijeenkomst", "Attendance by meeting"},
+    {"meeting", "Bijeenkomst", "Meeting"},
     {"no_total",
      "Kies één kantoor voor deze grafiek: een totaal over een deel van de "
      "kantoren wordt niet berekend.",

@@ -197,7 +197,7 @@ s_columns_free (columns_t *c)
 static bool
 s_percent (const char *path)
 {
-    return strstr (path, "rate") || strstr (path, "share");
+    return strstr (path, "rate") || strstr (path, "share") || strstr (path, "attendance");
 }
 
 //  A row label: the labels of the path's parts.

@@ -198,6 +198,23 @@ s_time_split (web_buf_t *out, const web_view_t *view)
     s_chart (out, view, &c, paths, false);
 }
 
+//  Attendance per meeting number, 1 .. 10, as shares of the members.
+static void
+s_attendance (web_buf_t *out, const web_view_t *view)
+{
+    char paths[10][48], labels[10][40];
+    const char *pp[10], *ll[10];
+    for (int i = 0; i < 10; i++) {
+        snprintf (paths[i], sizeof paths[i], "training.attendance_by_meeting.%d", i + 1);
+        snprintf (labels[i], sizeof labels[i], "%s %d", web_label (view->lang, "meeting"),
+                  i + 1);
+        pp[i] = paths[i];
+        ll[i] = labels[i];
+    }
+    chart_t c = {"attendance", web_label (view->lang, "attendance"), 10, ll, NULL, true};
+    s_chart (out, view, &c, pp, false);
+}
+
 //  --------------------------------------------------------------------------
 //  Outcomes by office: one stacked bar per office, drawn in three passes
 //  over the offices (size, words, bars) since <desc> must come first.
@@ -309,8 +326,6 @@ web_svg_render (web_buf_t *out, const web_view_t *view)
     s_grades (out, view);
     s_time_split (out, view);
     s_outcomes_chart (out, view);
-    web_buf_printf (out, "<figure><figcaption>%s</figcaption><p>%s</p></figure>\n",
-                    web_label (view->lang, "attendance"),
-                    web_label (view->lang, "attendance_none"));
+    s_attendance (out, view);
     web_buf_puts (out, "</div>\n");
 }
