@@ -227,8 +227,9 @@ obj_get (const msgpack_object *map, const char *key)
     size_t len = strlen (key);
     for (uint32_t i = 0; i < map->via.map.size; i++) {
         const msgpack_object *k = &map->via.map.ptr[i].key;
+        //  msgpack-c may give an empty str a NULL ptr: no memcmp on it.
         if (k->type == MSGPACK_OBJECT_STR && k->via.str.size == len
-            && memcmp (k->via.str.ptr, key, len) == 0)
+            && (len == 0 || memcmp (k->via.str.ptr, key, len) == 0))
             return &map->via.map.ptr[i].val;
     }
     return NULL;
@@ -238,7 +239,8 @@ bool
 obj_is_str (const msgpack_object *obj, const char *value)
 {
     return obj && obj->type == MSGPACK_OBJECT_STR && obj->via.str.size == strlen (value)
-           && memcmp (obj->via.str.ptr, value, obj->via.str.size) == 0;
+           && (obj->via.str.size == 0
+               || memcmp (obj->via.str.ptr, value, obj->via.str.size) == 0);
 }
 
 int
@@ -246,7 +248,8 @@ obj_str (const msgpack_object *obj, char *buf, size_t size)
 {
     if (!obj || obj->type != MSGPACK_OBJECT_STR || obj->via.str.size >= size)
         return -1;
-    memcpy (buf, obj->via.str.ptr, obj->via.str.size);
+    if (obj->via.str.size > 0)
+        memcpy (buf, obj->via.str.ptr, obj->via.str.size);
     buf[obj->via.str.size] = 0;
     return 0;
 }

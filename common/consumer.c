@@ -3,9 +3,9 @@
 
 #include "codec.h"
 
-#define CONSUMER_BATCH    256
-#define CONSUMER_RETRY_MS 2000
-#define CONSUMER_IDLE_MS  1000
+#define CONSUMER_BATCH 256
+#define CONSUMER_RETRY_MS   2000
+#define CONSUMER_IDLE_MS    1000
 
 struct _consumer_t {
     store_t *store; //  not owned
@@ -47,7 +47,7 @@ s_load_position (store_tx_t *tx, void *arg)
 consumer_t *
 consumer_new (store_t *store, const char *service, const char *instance,
               const char *events_ep, const char *replay_ep, consumer_apply_fn *apply,
-              void *arg)
+              void *arg, keys_t *keys)
 {
     consumer_t *self = (consumer_t *) zmalloc (sizeof (consumer_t));
     snprintf (self->service, sizeof self->service, "%s", service);
@@ -56,7 +56,7 @@ consumer_new (store_t *store, const char *service, const char *instance,
     self->apply = apply;
     self->arg = arg;
     oerr_t err;
-    self->sub = zsock_new_sub (events_ep, "");
+    self->sub = zsock_new (ZMQ_SUB);
     self->dealer = zsock_new (ZMQ_DEALER);
     if (self->dealer) {
         //  Never queue requests for a producer that is down: we ask again.
@@ -64,8 +64,18 @@ consumer_new (store_t *store, const char *service, const char *instance,
         zsock_set_sndtimeo (self->dealer, 0);
         zsock_set_linger (self->dealer, 0);
     }
-    if (!self->sub || !self->dealer || zsock_connect (self->dealer, "%s", replay_ep) != 0
+    char why[256] = "";
+    if (self->sub)
+        zsock_set_subscribe (self->sub, "");
+    if (!self->sub || !self->dealer
+        || (keys
+            && (keys_connect (keys, self->sub, instance, why, sizeof why)
+                || keys_connect (keys, self->dealer, instance, why, sizeof why)))
+        || zsock_connect (self->sub, "%s", events_ep) != 0
+        || zsock_connect (self->dealer, "%s", replay_ep) != 0
         || store_read (store, s_load_position, self, &err) != 0) {
+        if (*why)
+            zsys_error ("event=consumer.keys producer=%s reason=\"%s\"", instance, why);
         zsys_error ("event=consumer.fail producer=%s", instance);
         consumer_destroy (&self);
         return NULL;
@@ -130,7 +140,7 @@ s_apply_batch (store_tx_t *tx, void *arg)
     b->position = self->position;
     for (uint32_t i = 0; i < b->count; i++) {
         const msgpack_object *event = &b->events[i];
-        uint64_t seq = (uint64_t) map_int (event, "seq", 0);
+        uint64_t seq = consumer_event_seq (event);
         if (seq != b->position + 1)
             continue;
         batch_t one = {self, event, 1, 0};
@@ -180,16 +190,16 @@ s_on_replay (zloop_t *loop, zsock_t *reader, void *arg)
         return 0;
     oerr_t err;
     msg_t *msg = msg_decode (zframe_data (frame), zframe_size (frame), &err);
-    const msgpack_object *root = msg ? msg_root (msg) : NULL;
-    const msgpack_object *events = obj_get (root, "events");
+    const msgpack_object *events = NULL;
+    uint64_t head = 0;
+    uint32_t count = 0;
     self->asked_at = 0;
     self->heard_at = zclock_mono ();
-    if (events && events->type == MSGPACK_OBJECT_ARRAY) {
-        uint64_t head = (uint64_t) map_int (root, "head", 0);
+    if (msg && consumer_read_answer (msg_root (msg), &head, &events, &count) == 0) {
         if (head > self->head)
             self->head = head;
-        s_apply (self, events->via.array.ptr, events->via.array.size);
-        if (events->via.array.size > 0 && self->position < self->head)
+        s_apply (self, events, count);
+        if (count > 0 && self->position < self->head)
             s_ask (self);
     } else
         zsys_warning ("event=consumer.bad_reply producer=%s", self->instance);
@@ -198,27 +208,49 @@ s_on_replay (zloop_t *loop, zsock_t *reader, void *arg)
     return 0;
 }
 
+//  Hints that continue the position are applied together, all those waiting
+//  on the socket in one transaction: one commit per event would cap a
+//  follower at the disk's commit rate, far below a producer that commits
+//  its commands in groups.
 static int
 s_on_hint (zloop_t *loop, zsock_t *reader, void *arg)
 {
     (void) loop;
     consumer_t *self = (consumer_t *) arg;
-    zmsg_t *zmsg = zmsg_recv (reader);
-    zframe_t *body = zmsg ? zmsg_last (zmsg) : NULL;
-    oerr_t err;
-    msg_t *msg = body ? msg_decode (zframe_data (body), zframe_size (body), &err) : NULL;
-    if (msg) {
-        const msgpack_object *event = msg_root (msg);
-        uint64_t seq = (uint64_t) map_int (event, "seq", 0);
+    zmsg_t *zmsgs[CONSUMER_BATCH];
+    msg_t *msgs[CONSUMER_BATCH];
+    msgpack_object events[CONSUMER_BATCH];
+    uint32_t count = 0;
+    uint64_t next = self->position + 1;
+    bool gap = false;
+    do {
+        zmsg_t *zmsg = zmsg_recv (reader);
+        zframe_t *body = zmsg ? zmsg_last (zmsg) : NULL;
+        oerr_t err;
+        msg_t *msg =
+            body ? msg_decode (zframe_data (body), zframe_size (body), &err) : NULL;
+        uint64_t seq = msg ? consumer_event_seq (msg_root (msg)) : 0;
         if (seq > self->head)
             self->head = seq;
-        if (seq == self->position + 1 && !self->asked_at)
-            s_apply (self, event, 1);
-        else if (seq > self->position + 1)
-            s_ask (self); //  a gap: the PUB socket dropped something
+        if (msg && seq == next && !self->asked_at) {
+            zmsgs[count] = zmsg;
+            msgs[count] = msg;
+            events[count++] = *msg_root (msg);
+            next++;
+            continue;
+        }
+        gap = gap || seq > next; //  the PUB socket dropped something
+        msg_destroy (&msg);
+        zmsg_destroy (&zmsg);
+    } while (count < CONSUMER_BATCH && (zsock_events (reader) & ZMQ_POLLIN));
+    if (count)
+        s_apply (self, events, count);
+    if (gap)
+        s_ask (self);
+    for (uint32_t i = 0; i < count; i++) {
+        msg_destroy (&msgs[i]);
+        zmsg_destroy (&zmsgs[i]);
     }
-    msg_destroy (&msg);
-    zmsg_destroy (&zmsg);
     return 0;
 }
 
@@ -277,4 +309,32 @@ uint64_t
 consumer_applied (consumer_t *self)
 {
     return self->applied;
+}
+
+//  A sequence number is a positive integer; anything else (a negative one
+//  included, which a cast would turn into a huge head) counts as none.
+static uint64_t
+s_seq_field (const msgpack_object *map, const char *key)
+{
+    int64_t value = map_int (map, key, 0);
+    return value > 0 ? (uint64_t) value : 0;
+}
+
+int
+consumer_read_answer (const msgpack_object *root, uint64_t *head,
+                      const msgpack_object **events, uint32_t *count)
+{
+    const msgpack_object *array = obj_get (root, "events");
+    if (!array || array->type != MSGPACK_OBJECT_ARRAY)
+        return -1;
+    *head = s_seq_field (root, "head");
+    *events = array->via.array.ptr;
+    *count = array->via.array.size;
+    return 0;
+}
+
+uint64_t
+consumer_event_seq (const msgpack_object *event)
+{
+    return s_seq_field (event, "seq");
 }

@@ -8,6 +8,7 @@
 
 #include <czmq.h>
 
+#include "keys.h"
 #include "store.h"
 
 #define CONSUMER_TABLES "positions"
@@ -27,7 +28,7 @@ typedef struct _consumer_t consumer_t;
 //  hold the CONSUMER_TABLES. NULL on failure.
 consumer_t *consumer_new (store_t *store, const char *service, const char *instance,
                           const char *events_ep, const char *replay_ep,
-                          consumer_apply_fn *apply, void *arg);
+                          consumer_apply_fn *apply, void *arg, keys_t *keys);
 void consumer_destroy (consumer_t **self_p);
 
 //  Registers the consumer's sockets and timer with loop and starts replay.
@@ -43,5 +44,13 @@ uint64_t consumer_position (consumer_t *self);
 uint64_t consumer_head (consumer_t *self);
 //  Events applied since start, for tests and metrics.
 uint64_t consumer_applied (consumer_t *self);
+
+//  Pure readers of what a producer sends (the fuzz targets call them).
+//  A replay answer {ok, head, events}: its head (0 when absent) and events
+//  array; -1 when it is not one.
+int consumer_read_answer (const msgpack_object *root, uint64_t *head,
+                          const msgpack_object **events, uint32_t *count);
+//  The seq of an event (replayed, or a PUB hint's body), 0 when it has none.
+uint64_t consumer_event_seq (const msgpack_object *event);
 
 #endif

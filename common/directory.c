@@ -2,6 +2,7 @@
 #include "directory.h"
 
 #include <czmq.h>
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +39,22 @@ directory_service_for (const char *cmd)
     return NULL;
 }
 
+//  tcp://host:port -> tcp://host:port+3; anything else has no default.
+static void
+s_default_metrics (dir_entry_t *e)
+{
+    e->metrics[0] = 0;
+    const char *colon = strrchr (e->command, ':');
+    if (strncmp (e->command, "tcp://", 6) != 0 || !colon)
+        return;
+    char *end = NULL;
+    long port = strtol (colon + 1, &end, 10);
+    if (*end || port < 1 || port > 65535 - 3)
+        return;
+    snprintf (e->metrics, sizeof e->metrics, "%.*s:%ld", (int) (colon - e->command),
+              e->command, port + 3);
+}
+
 directory_t *
 directory_new_defaults (int port_base)
 {
@@ -53,6 +70,7 @@ directory_new_defaults (int port_base)
         snprintf (e->command, sizeof e->command, "tcp://127.0.0.1:%d", port);
         snprintf (e->events, sizeof e->events, "tcp://127.0.0.1:%d", port + 1);
         snprintf (e->replay, sizeof e->replay, "tcp://127.0.0.1:%d", port + 2);
+        s_default_metrics (e);
     }
     return self;
 }
@@ -69,24 +87,44 @@ s_copy_word (char *dst, size_t size, const char *word, const char *what, int lin
     return 0;
 }
 
+//  The 7th column: an endpoint, "-" for none, absent for the default.
+static int
+s_parse_metrics (dir_entry_t *e, const char *word, int line, char *err, size_t errlen)
+{
+    if (!word) {
+        s_default_metrics (e);
+        return 0;
+    }
+    if (strcmp (word, "-") == 0) {
+        e->metrics[0] = 0;
+        return 0;
+    }
+    if (strncmp (word, "tcp://", 6) != 0) {
+        snprintf (err, errlen, "line %d: metrics endpoint must be tcp:// or -", line);
+        return -1;
+    }
+    return s_copy_word (e->metrics, sizeof e->metrics, word, "endpoint", line, err,
+                        errlen);
+}
+
 static int
 s_parse_line (directory_t *self, char *text, int line, char *err, size_t errlen)
 {
-    char *words[6];
+    char *words[7];
     int count = 0;
     char *save = NULL;
     for (char *w = strtok_r (text, " \t\r\n", &save); w;
          w = strtok_r (NULL, " \t\r\n", &save)) {
-        if (count == 6) {
-            snprintf (err, errlen, "line %d: more than 6 columns", line);
+        if (count == 7) {
+            snprintf (err, errlen, "line %d: more than 7 columns", line);
             return -1;
         }
         words[count++] = w;
     }
     if (count == 0)
         return 0;
-    if (count != 6) {
-        snprintf (err, errlen, "line %d: expected 6 columns, got %d", line, count);
+    if (count < 6) {
+        snprintf (err, errlen, "line %d: expected 6 or 7 columns, got %d", line, count);
         return -1;
     }
     if (self->size == DIR_MAX_ENTRIES) {
@@ -105,7 +143,8 @@ s_parse_line (directory_t *self, char *text, int line, char *err, size_t errlen)
         || s_copy_word (e->events, sizeof e->events, words[4], "endpoint", line, err,
                         errlen)
         || s_copy_word (e->replay, sizeof e->replay, words[5], "endpoint", line, err,
-                        errlen))
+                        errlen)
+        || s_parse_metrics (e, count == 7 ? words[6] : NULL, line, err, errlen))
         return -1;
     if (directory_instance (self, e->instance)) {
         snprintf (err, errlen, "line %d: instance %s listed twice", line, e->instance);
@@ -224,4 +263,23 @@ directory_instance (directory_t *self, const char *instance)
         if (strcmp (self->entries[i].instance, instance) == 0)
             return &self->entries[i];
     return NULL;
+}
+
+int
+dir_bind_endpoint (const char *endpoint, char *out, size_t size)
+{
+    const char *host = strncmp (endpoint, "tcp://", 6) == 0 ? endpoint + 6 : NULL;
+    const char *colon = host ? strrchr (host, ':') : NULL;
+    char name[DIR_ENDPOINT_MAX + 1];
+    unsigned char addr[sizeof (struct in_addr)];
+    if (!colon || (size_t) (colon - host) >= sizeof name)
+        return snprintf (out, size, "%s", endpoint) < (int) size ? 0 : -1;
+    snprintf (name, sizeof name, "%.*s", (int) (colon - host), host);
+    const char *bind = name;
+    if (strcmp (name, "localhost") == 0)
+        bind = "127.0.0.1";
+    else if (strcmp (name, "*") != 0 && *name != '['
+             && inet_pton (AF_INET, name, addr) != 1)
+        bind = "*";
+    return snprintf (out, size, "tcp://%s%s", bind, colon) < (int) size ? 0 : -1;
 }

@@ -1,5 +1,6 @@
 /*  directory - where the service instances are: service, instance, offices
-    and the three endpoints of each (proto/PROTOCOL.md section 8).  */
+    and the three endpoints of each, and where its metrics and health are
+    served over HTTP (proto/PROTOCOL.md section 8).  */
 #ifndef OPSTAP_DIRECTORY_H
 #define OPSTAP_DIRECTORY_H
 
@@ -17,6 +18,9 @@ typedef struct {
     char command[DIR_ENDPOINT_MAX + 1];
     char events[DIR_ENDPOINT_MAX + 1];
     char replay[DIR_ENDPOINT_MAX + 1];
+    //  HTTP /metrics and /health: the optional 7th column; without it the
+    //  command endpoint's host and port + 3; "" (column "-") for none.
+    char metrics[DIR_ENDPOINT_MAX + 1];
 } dir_entry_t;
 
 typedef struct _directory_t directory_t;
@@ -38,6 +42,12 @@ const dir_entry_t *directory_route (directory_t *self, const char *service,
 const dir_entry_t *directory_instance (directory_t *self, const char *instance);
 
 bool dir_entry_serves (const dir_entry_t *entry, const char *office);
+
+//  The endpoint an instance binds for one the directory lists: ZeroMQ binds
+//  only addresses, so "tcp://intake:7100" (a name others connect to, as in
+//  containers) binds "tcp://*:7100", and "localhost" binds 127.0.0.1; IP
+//  literals and "*" stay as they are. 0, or -1 when out is too small.
+int dir_bind_endpoint (const char *endpoint, char *out, size_t size);
 
 //  The service that owns a command ("candidate.register" -> "intake"), or
 //  NULL for an unknown prefix.

@@ -59,21 +59,48 @@ evlog_append (store_tx_t *tx, const evlog_meta_t *meta, const kv_t *fields,
     return seq;
 }
 
+//  How many events one filtered replay looks at before it answers with what
+//  it found: a subscriber of one small office must not make the producer
+//  walk the whole stream in one go.
+#define EVLOG_REPLAY_SCAN 16384
+
 typedef struct {
     uint32_t max;
     uint32_t count;
     size_t bytes;
     msgpack_sbuffer events;
+    evlog_filter_fn *filter;
+    void *filter_arg;
+    uint64_t next; //  the seq after the last one looked at
+    uint32_t scanned;
 } replay_t;
+
+static bool
+s_wanted (replay_t *r, const void *val, size_t vlen)
+{
+    if (!r->filter)
+        return true;
+    oerr_t err;
+    msg_t *msg = msg_decode (val, vlen, &err);
+    char office[CODEC_ID_MAX + 1] = "";
+    if (msg)
+        map_str (msg_root (msg), "office", office, sizeof office);
+    msg_destroy (&msg);
+    return r->filter (office, r->filter_arg);
+}
 
 static int
 s_collect (const void *key, size_t klen, const void *val, size_t vlen, void *arg)
 {
-    (void) key;
     (void) klen;
     replay_t *r = (replay_t *) arg;
-    if (r->count == r->max || (r->count > 0 && r->bytes + vlen > EVLOG_REPLAY_BYTES))
+    if (r->count == r->max || (r->count > 0 && r->bytes + vlen > EVLOG_REPLAY_BYTES)
+        || r->scanned == EVLOG_REPLAY_SCAN)
         return 1;
+    r->next = store_u64_from (key) + 1;
+    r->scanned++;
+    if (!s_wanted (r, val, vlen))
+        return 0;
     msgpack_sbuffer_write (&r->events, (const char *) val, vlen);
     r->count++;
     r->bytes += vlen;
@@ -83,7 +110,14 @@ s_collect (const void *key, size_t klen, const void *val, size_t vlen, void *arg
 int
 evlog_replay (store_tx_t *tx, uint64_t from, uint32_t max, msgpack_sbuffer *out)
 {
-    replay_t r = {max, 0, 0, {0, NULL, 0}};
+    return evlog_replay_filtered (tx, from, max, NULL, NULL, out);
+}
+
+int
+evlog_replay_filtered (store_tx_t *tx, uint64_t from, uint32_t max,
+                       evlog_filter_fn *filter, void *filter_arg, msgpack_sbuffer *out)
+{
+    replay_t r = {max, 0, 0, {0, NULL, 0}, filter, filter_arg, from, 0};
     msgpack_sbuffer_init (&r.events);
     uint8_t key[8];
     store_u64_key (from, key);
@@ -91,9 +125,10 @@ evlog_replay (store_tx_t *tx, uint64_t from, uint32_t max, msgpack_sbuffer *out)
     if (rc == 0) {
         msgpack_packer pk;
         msgpack_packer_init (&pk, out, msgpack_sbuffer_write);
-        msgpack_pack_map (&pk, 3);
+        msgpack_pack_map (&pk, 4);
         pk_kv_bool (&pk, "ok", true);
         pk_kv_uint (&pk, "head", evlog_head (tx));
+        pk_kv_uint (&pk, "next", r.next);
         pk_str (&pk, "events");
         msgpack_pack_array (&pk, r.count);
         if (r.events.size)

@@ -28,6 +28,13 @@ uint64_t evlog_append (store_tx_t *tx, const evlog_meta_t *meta, const kv_t *fie
 uint64_t evlog_head (store_tx_t *tx);
 //  Packs the replay reply {ok, head, events} for events from seq on.
 int evlog_replay (store_tx_t *tx, uint64_t from, uint32_t max, msgpack_sbuffer *out);
+//  Whether a subscriber may see an event of this office.
+typedef bool (evlog_filter_fn) (const char *office, void *arg);
+//  The same, with only the events filter accepts; "next" in the answer says
+//  where to ask from next, since skipped events leave holes in the seqs.
+int evlog_replay_filtered (store_tx_t *tx, uint64_t from, uint32_t max,
+                           evlog_filter_fn *filter, void *filter_arg,
+                           msgpack_sbuffer *out);
 //  Erasure: rewrites every event about subject, replacing the subject's id
 //  by token and dropping the named fields (NULL-terminated). Seqs stay.
 int evlog_pseudonymise (store_tx_t *tx, const char *subject, const char *token,

@@ -16,6 +16,8 @@ struct _request_t {
     bool failed;
     msgpack_sbuffer reply;
     zlist_t *events;
+    char caller_key[REQUEST_CALLER_MAX + 1];
+    char caller_name[REQUEST_CALLER_MAX + 1];
 };
 
 static int
@@ -84,8 +86,9 @@ s_parse_id_field (request_t *self, const char *name, char *buf, size_t size,
         snprintf (message, sizeof message, "%s is required", name);
         return s_fail (self, ERR_INVALID_ARGUMENT, name, message);
     }
-    if (obj_str (value, buf, size) || !codec_valid_id (buf, strlen (buf))
-        || codec_bsn_like (buf, strlen (buf))) {
+    //  Checked as sent: a NUL inside would make buf a mere prefix of it.
+    if (obj_str (value, buf, size) || strlen (buf) != value->via.str.size
+        || !codec_valid_id (buf, strlen (buf)) || codec_bsn_like (buf, strlen (buf))) {
         char message[96];
         snprintf (message, sizeof message,
                   "%s must be an identifier (1-64 of A-Za-z0-9_.:-)", name);
@@ -214,6 +217,25 @@ request_arrived (request_t *self)
 }
 
 void
+request_set_caller (request_t *self, const char *key, const char *name)
+{
+    snprintf (self->caller_key, sizeof self->caller_key, "%s", key ? key : "");
+    snprintf (self->caller_name, sizeof self->caller_name, "%s", name ? name : "");
+}
+
+const char *
+request_caller_key (request_t *self)
+{
+    return self->caller_key;
+}
+
+const char *
+request_caller_name (request_t *self)
+{
+    return self->caller_name;
+}
+
+void
 request_set_reply (request_t *self, const void *data, size_t size)
 {
     msgpack_sbuffer_clear (&self->reply);
@@ -243,12 +265,30 @@ request_clear_events (request_t *self)
         zmsg_destroy (&msg);
 }
 
+//  Sends without waiting and destroys msg either way. A peer that does not
+//  read (or has gone) must never stall the one thread that serves everyone,
+//  whatever the socket's options; zmsg_send would also keep (leak) a
+//  message it could not send.
+static int
+s_send_now (zmsg_t **msg_p, zsock_t *sock)
+{
+    int rc = 0;
+    size_t left = zmsg_size (*msg_p);
+    for (zframe_t *frame = zmsg_first (*msg_p); frame && rc == 0;
+         frame = zmsg_next (*msg_p)) {
+        int flags = ZFRAME_REUSE | ZFRAME_DONTWAIT | (--left ? ZFRAME_MORE : 0);
+        rc = zframe_send (&frame, sock, flags);
+    }
+    zmsg_destroy (msg_p);
+    return rc;
+}
+
 void
 request_publish (request_t *self, zsock_t *pub)
 {
     zmsg_t *msg;
     while ((msg = (zmsg_t *) zlist_pop (self->events)))
-        zmsg_send (&msg, pub); //  PUB never blocks: a slow subscriber loses hints
+        s_send_now (&msg, pub); //  a slow subscriber loses hints
 }
 
 int
@@ -263,5 +303,39 @@ request_send (request_t *self, zsock_t *router)
     if (self->delimiter)
         zmsg_addmem (msg, "", 0);
     zmsg_addmem (msg, self->reply.data, self->reply.size);
-    return zmsg_send (&msg, router);
+    return s_send_now (&msg, router);
+}
+
+void
+request_log_flush (request_log_t *log, const char *instance)
+{
+    if (zclock_mono () - log->window < 1000)
+        return;
+    if (log->suppressed)
+        zsys_info ("event=command.refused.suppressed instance=%s count=%" PRIu64,
+                   instance, log->suppressed);
+    log->window = zclock_mono ();
+    log->logged = 0;
+    log->suppressed = 0;
+}
+
+void
+request_log_refusal (request_t *self, request_log_t *log, const char *instance)
+{
+    if (!self->failed)
+        return;
+    request_log_flush (log, instance);
+    if (log->logged == REQUEST_LOG_BURST) {
+        log->suppressed++;
+        return;
+    }
+    log->logged++;
+    const oerr_t *err = &self->err;
+    //  Ids and codes only: a message may echo input, so it is not logged.
+    zsys_info ("event=command.refused instance=%s cmd=%s office=%s code=%s field=%s",
+               instance, *self->cmd ? self->cmd : "-", *self->office ? self->office : "-",
+               err_code_name (err->code),
+               err->field_from_input ? "(unknown)"
+               : *err->field         ? err->field
+                                     : "-");
 }

@@ -37,6 +37,13 @@ size_t request_after_count (request_t *self);
 const position_t *request_after (request_t *self, size_t index);
 int64_t request_arrived (request_t *self);
 
+//  Who sent it, once the runtime knows (a CURVE public key and the policy's
+//  name for it); "" when the service runs without keys.
+#define REQUEST_CALLER_MAX 64
+void request_set_caller (request_t *self, const char *key, const char *name);
+const char *request_caller_key (request_t *self);
+const char *request_caller_name (request_t *self);
+
 //  The reply: set it (copied) or build it in the buffer request_reply gives.
 void request_set_reply (request_t *self, const void *data, size_t size);
 msgpack_sbuffer *request_reply (request_t *self);
@@ -47,5 +54,21 @@ void request_clear_events (request_t *self);
 void request_publish (request_t *self, zsock_t *pub);
 //  Sends the reply (or the error) with the routing frames it came with.
 int request_send (request_t *self, zsock_t *router);
+
+//  Refusals are logged (ids and codes only) at most REQUEST_LOG_BURST a
+//  second, so a flood of bad input cannot flood the log; the rest are
+//  counted and told in one "suppressed" line once their second is over.
+#define REQUEST_LOG_BURST 20
+typedef struct {
+    int64_t window;      //  start of the second being counted (zclock_mono)
+    unsigned logged;     //  lines written in it
+    uint64_t suppressed; //  refusals not written in it
+} request_log_t;
+
+//  Logs the request if it failed (within the limit), for instance.
+void request_log_refusal (request_t *self, request_log_t *log, const char *instance);
+//  Writes the "suppressed" line when the counted second is over; call it
+//  now and then (a timer) so the count is told even when the flood stops.
+void request_log_flush (request_log_t *log, const char *instance);
 
 #endif

@@ -14,6 +14,27 @@ s_bad (oerr_t *err, const char *path, const char *what)
     return oerr_set (err, ERR_INVALID_ARGUMENT, path, "%s %s", path, what);
 }
 
+//  Bytes of p (n bytes of valid UTF-8) that fit in max without splitting
+//  a character: error messages quote input and must stay valid UTF-8.
+static int
+s_cut (const char *p, size_t n, size_t max)
+{
+    size_t len = 0, step;
+    while (len < n && len < max
+           && (step = codec_utf8_len ((const unsigned char *) p + len, n - len)) > 0
+           && len + step <= max)
+        len += step;
+    return (int) len;
+}
+
+//  Integers past 2^53 round when made a double: compare those exactly.
+static bool
+s_int_above (const msgpack_object *v, double max)
+{
+    return v->type == MSGPACK_OBJECT_POSITIVE_INTEGER && max >= 0
+           && max < 18446744073709551616.0 && v->via.u64 > (uint64_t) max;
+}
+
 static int
 s_check_id (const char *p, size_t n, const char *path, oerr_t *err)
 {
@@ -50,7 +71,7 @@ s_check_str (const msgpack_object *v, const field_t *f, const char *path, oerr_t
             if (strlen (f->values[i]) == n && memcmp (f->values[i], p, n) == 0)
                 return 0;
         return oerr_set (err, ERR_INVALID_ARGUMENT, path, "%s: unknown value '%.*s'",
-                         path, (int) (n > 40 ? 40 : n),
+                         path, codec_valid_utf8 (p, n) ? s_cut (p, n, 40) : 1,
                          codec_valid_utf8 (p, n) ? p : "?");
     }
 }
@@ -69,7 +90,7 @@ s_check_number (const msgpack_object *v, const field_t *f, const char *path, oer
     else
         return s_bad (err, path,
                       f->type == F_INT ? "must be an integer" : "must be a number");
-    if (!isfinite (x) || x < f->min || x > f->max)
+    if (!isfinite (x) || x < f->min || x > f->max || s_int_above (v, f->max))
         return oerr_set (err, ERR_INVALID_ARGUMENT, path, "%s must be between %g and %g",
                          path, f->min, f->max);
     if (f->step > 0 && fabs (x / f->step - round (x / f->step)) > 1e-9)
@@ -141,9 +162,10 @@ s_check_unknown (const msgpack_object *map, const field_t *fields,
             known = obj_is_str (key, f->name);
         if (!known) {
             char path[96];
-            int n = key->type == MSGPACK_OBJECT_STR ? (int) key->via.str.size : 1;
-            snprintf (path, sizeof path, "%s%s%.*s", prefix, *prefix ? "." : "",
-                      n > 40 ? 40 : n,
+            int n = key->type == MSGPACK_OBJECT_STR
+                        ? s_cut (key->via.str.ptr, key->via.str.size, 40)
+                        : 1;
+            snprintf (path, sizeof path, "%s%s%.*s", prefix, *prefix ? "." : "", n,
                       key->type == MSGPACK_OBJECT_STR ? key->via.str.ptr : "?");
             oerr_set (err, ERR_INVALID_ARGUMENT, path, "unknown field '%s'", path);
             err->field_from_input = true;

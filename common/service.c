@@ -5,8 +5,11 @@
 #include "replay.h"
 
 #define SERVICE_BATCH_DEFAULT 64
-#define SERVICE_MAX_TABLES    20
 #define SERVICE_MAX_MSG       (1024 * 1024)
+//  Replay answers waiting for one peer. A subscriber has one request out
+//  (PROTOCOL.md 4); each answer may be 1 MiB, so ZeroMQ's default of 1000
+//  would let a peer that asks and never reads park a GiB here.
+#define SERVICE_REPLAY_HWM 4
 
 static const char *const s_envelope[] = {"cmd", "rid", "office", "after", NULL};
 
@@ -79,12 +82,16 @@ s_on_command (zloop_t *loop, zsock_t *reader, void *arg)
     size_t count = 0;
     do {
         zmsg_t *msg = zmsg_recv (reader);
+        char key[POLICY_KEY_LEN + 1];
+        service_caller_key (msg, key);
         request_t *request = request_new (&msg, service_office_optional, self);
         if (!request)
             break;
-        if (!request_failed (request)
+        if (service_authorize (self, request, key) == 0
             && strcmp (request_cmd (request), "service.status") == 0)
             s_reply_status (self, request);
+        else if (service_builtin (self, request))
+            ;
         else if (s_validate (self, request) == 0 && !s_caught_up (self, request, true))
             zlist_append (self->parked, request);
         else
@@ -135,7 +142,18 @@ s_on_tick (zloop_t *loop, int timer_id, void *arg)
 {
     (void) loop;
     (void) timer_id;
-    s_release ((service_t *) arg);
+    service_t *self = (service_t *) arg;
+    s_release (self);
+    request_log_flush (&self->refusals, self->args.entry.instance);
+    return 0;
+}
+
+static int
+s_on_second (zloop_t *loop, int timer_id, void *arg)
+{
+    (void) loop;
+    (void) timer_id;
+    service_auth_refresh ((service_t *) arg);
     return 0;
 }
 
@@ -172,12 +190,20 @@ s_reply_status (service_t *self, request_t *request)
     request_destroy (&request);
 }
 
-static int
-s_on_replay (zloop_t *loop, zsock_t *reader, void *arg)
+//  The figures read at each scrape rather than counted.
+static void
+s_read_figures (telemetry_t *telemetry, void *arg)
 {
-    (void) loop;
-    replay_answer (((service_t *) arg)->store, reader);
-    return 0;
+    service_t *self = (service_t *) arg;
+    telemetry_stream (telemetry, self->head, zlist_size (self->parked));
+    for (size_t i = 0; i < self->consumer_count; i++) {
+        consumer_t *c = self->consumers[i];
+        telemetry_consumer (telemetry, consumer_service (c), consumer_instance (c),
+                            consumer_position (c), consumer_head (c));
+    }
+    size_t used, mapsize;
+    if (store_usage (self->store, &used, &mapsize) == 0)
+        telemetry_store (telemetry, used, mapsize);
 }
 
 //  --------------------------------------------------------------------------
@@ -203,6 +229,7 @@ s_service_destroy (service_t **self_p)
     if (!self)
         return;
     zloop_destroy (&self->loop);
+    telemetry_destroy (&self->telemetry);
     for (size_t i = 0; i < self->consumer_count; i++)
         consumer_destroy (&self->consumers[i]);
     request_t *request;
@@ -213,6 +240,8 @@ s_service_destroy (service_t **self_p)
     zsock_destroy (&self->pub);
     zsock_destroy (&self->replay);
     store_destroy (&self->store);
+    service_auth_close (self);
+    zlistx_destroy (&self->due);
     free (self);
     *self_p = NULL;
 }
@@ -220,8 +249,10 @@ s_service_destroy (service_t **self_p)
 static int
 s_open_store (service_t *self, char *err, size_t errlen)
 {
-    const char *tables[SERVICE_MAX_TABLES + 1] = {EVLOG_TABLES, CONSUMER_TABLES, "rids"};
-    size_t count = 4;
+    const char **tables = self->tables;
+    const char *const own[] = {EVLOG_TABLES, CONSUMER_TABLES, "rids"};
+    size_t count = sizeof own / sizeof own[0];
+    memcpy (tables, own, sizeof own);
     for (const char *const *t = self->args.def->tables; t && *t; t++) {
         if (count == SERVICE_MAX_TABLES) {
             snprintf (err, errlen, "too many tables");
@@ -250,19 +281,36 @@ s_read_head (store_tx_t *tx, void *arg)
 }
 
 static zsock_t *
-s_bind (int type, const char *endpoint, char *err, size_t errlen)
+s_bind (service_t *self, int type, const char *endpoint, int sndhwm, char *err,
+        size_t errlen)
 {
     zsock_t *sock = zsock_new (type);
     if (!sock)
         return NULL;
     zsock_set_maxmsgsize (sock, SERVICE_MAX_MSG);
+    if (sndhwm)
+        zsock_set_sndhwm (sock, sndhwm);
     zsock_set_linger (sock, 0);
+    if (type == ZMQ_XPUB)
+        //  Subscriptions come to us to grant: a caller limited to some
+        //  offices gets only their topics (service_on_subscribe).
+        zsock_set_xpub_manual (sock, 1);
+    if (self->keys)
+        keys_serve (self->keys, sock);
     //  A socket closed a moment ago (a restart) frees its port in the
     //  background: give it a second before calling the port taken.
-    int rc = zsock_bind (sock, "%s", endpoint);
+    //  The directory may name this host as others reach it (a container's
+    //  name): ZeroMQ binds addresses only.
+    char local[DIR_ENDPOINT_MAX + 1];
+    if (dir_bind_endpoint (endpoint, local, sizeof local) != 0) {
+        snprintf (err, errlen, "endpoint %s too long", endpoint);
+        zsock_destroy (&sock);
+        return NULL;
+    }
+    int rc = zsock_bind (sock, "%s", local);
     for (int tries = 0; rc < 0 && zmq_errno () == EADDRINUSE && tries < 20; tries++) {
         zclock_sleep (50);
-        rc = zsock_bind (sock, "%s", endpoint);
+        rc = zsock_bind (sock, "%s", local);
     }
     if (rc < 0) {
         snprintf (err, errlen, "cannot bind %s: %s", endpoint,
@@ -275,11 +323,13 @@ s_bind (int type, const char *endpoint, char *err, size_t errlen)
 static int
 s_open_sockets (service_t *self, char *err, size_t errlen)
 {
-    self->router = s_bind (ZMQ_ROUTER, self->args.entry.command, err, errlen);
-    self->pub =
-        self->router ? s_bind (ZMQ_PUB, self->args.entry.events, err, errlen) : NULL;
-    self->replay =
-        self->pub ? s_bind (ZMQ_ROUTER, self->args.entry.replay, err, errlen) : NULL;
+    self->router = s_bind (self, ZMQ_ROUTER, self->args.entry.command, 0, err, errlen);
+    self->pub = self->router
+                    ? s_bind (self, ZMQ_XPUB, self->args.entry.events, 0, err, errlen)
+                    : NULL;
+    self->replay = self->pub ? s_bind (self, ZMQ_ROUTER, self->args.entry.replay,
+                                       SERVICE_REPLAY_HWM, err, errlen)
+                             : NULL;
     return self->replay ? 0 : -1;
 }
 
@@ -288,9 +338,8 @@ s_open_consumers (service_t *self, char *err, size_t errlen)
 {
     for (size_t i = 0; i < self->args.producer_count; i++) {
         const dir_entry_t *p = &self->args.producers[i];
-        consumer_t *c =
-            consumer_new (self->store, p->service, p->instance, p->events, p->replay,
-                          self->args.def->apply, self->args.def->state);
+        consumer_t *c = consumer_new (self->store, p->service, p->instance, p->events,
+                                      p->replay, service_apply, self, self->keys);
         if (!c || consumer_attach (c, self->loop, s_on_progress, self) != 0) {
             snprintf (err, errlen, "cannot follow %s", p->instance);
             consumer_destroy (&c);
@@ -313,15 +362,27 @@ s_service_new (args_t *args, zsock_t *pipe, char *err, size_t errlen)
     oerr_t oerr;
     if (s_open_store (self, err, errlen)
         || store_read (self->store, s_read_head, self, &oerr)
-        || s_open_sockets (self, err, errlen) || s_open_consumers (self, err, errlen)) {
+        || service_auth_open (self, err, errlen) || s_open_sockets (self, err, errlen)
+        || !(self->telemetry =
+                 telemetry_new (&self->args.entry, self->args.def->service, err, errlen))
+        || telemetry_attach (self->telemetry, self->loop, s_read_figures, self)
+        || s_open_consumers (self, err, errlen)) {
         s_service_destroy (&self);
         return NULL;
     }
     zloop_set_nonstop (self->loop, true);
     zloop_reader (self->loop, pipe, s_on_pipe, self);
     zloop_reader (self->loop, self->router, s_on_command, self);
-    zloop_reader (self->loop, self->replay, s_on_replay, self);
+    zloop_reader (self->loop, self->replay, service_on_replay, self);
+    zloop_reader (self->loop, self->pub, service_on_subscribe, self);
     zloop_timer (self->loop, 100, 0, s_on_tick, self);
+    zloop_timer (self->loop, 1000, 0, s_on_second, self);
+    //  Once soon after the start, then every check period.
+    zloop_timer (self->loop, 2000, 1, service_on_retention, self);
+    zloop_timer (self->loop, (size_t) self->args.retention.check_ms, 0,
+                 service_on_retention, self);
+    self->due = zlistx_new ();
+    zlistx_set_destructor (self->due, (zlistx_destructor_fn *) zchunk_destroy);
     return self;
 }
 
@@ -337,9 +398,12 @@ s_actor (zsock_t *pipe, void *arg)
         return;
     }
     zsys_info ("event=service.start service=%s instance=%s offices=%s head=%" PRIu64
-               " command=%s",
+               " command=%s metrics=%s",
                args->def->service, args->entry.instance, args->entry.offices, self->head,
-               args->entry.command);
+               args->entry.command,
+               *telemetry_endpoint (self->telemetry)
+                   ? telemetry_endpoint (self->telemetry)
+                   : "-");
     zstr_send (pipe, "READY");
     //  args belongs to the caller from here on; self holds a copy.
     zloop_start (self->loop);
@@ -381,6 +445,14 @@ service_start (const service_def_t *def, const service_opts_t *opts, char *err,
     args->batch_max = opts->batch_max ? opts->batch_max : SERVICE_BATCH_DEFAULT;
     args->after_wait_ms = opts->after_wait_ms ? opts->after_wait_ms : 5000;
     args->map_initial = opts->map_initial;
+    if (opts->keys_dir)
+        snprintf (args->keys_dir, sizeof args->keys_dir, "%s", opts->keys_dir);
+    if (opts->cert)
+        snprintf (args->cert, sizeof args->cert, "%s", opts->cert);
+    if (service_retention_parse (opts->retention, &args->retention, err, errlen)) {
+        free (args);
+        return NULL;
+    }
     zactor_t *actor = NULL;
     if (s_resolve (def, opts, args, err, errlen) == 0) {
         actor = zactor_new (s_actor, args);

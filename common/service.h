@@ -28,6 +28,12 @@ typedef struct {
     bool any_office; //  office is optional (absent: all)
 } command_t;
 
+//  Lists (as "id\0office" zchunks, at most max) the candidates whose
+//  retention ended before cutoff_ms (wall clock); the runtime erases them
+//  with candidate.erase. Only intake has one.
+typedef int (service_due_fn) (store_tx_t *tx, int64_t cutoff_ms, zlistx_t *due,
+                              size_t max);
+
 typedef struct {
     const char *service;        //  "intake"
     const char *const *tables;  //  the service's own tables
@@ -35,6 +41,7 @@ typedef struct {
     const char *const *follows; //  services whose streams it consumes
     consumer_apply_fn *apply;   //  applies their events
     void *state;                //  handed to handlers and apply
+    service_due_fn *due;        //  records whose retention ended, or NULL
 } service_def_t;
 
 typedef struct {
@@ -44,6 +51,9 @@ typedef struct {
     size_t batch_max;       //  commands per transaction, 0: default 64
     int after_wait_ms;      //  bound on read-your-writes waits, 0: 5000
     size_t map_initial;     //  first LMDB map size, 0: the store's default
+    const char *keys_dir;   //  CURVE keys and policy (docs/SECURITY.md), NULL: none
+    const char *retention;  //  e.g. "candidate=7y,audit=10y" (service_retention.c)
+    const char *cert; //  own secret certificate, NULL: <keys_dir>/<instance>.key_secret
 } service_opts_t;
 
 //  Opens the store, binds and starts the actor. NULL with a reason in err
@@ -65,6 +75,9 @@ int cmd_fail (cmd_ctx_t *ctx, err_code_t code, const char *field, const char *fm
     __attribute__ ((format (printf, 4, 5)));
 //  Fails with internal when the store failed, else with the given error.
 int cmd_store_fail (cmd_ctx_t *ctx);
+//  Erasure, for every store: removes remembered replies (rids) that name
+//  id and, after the commit, rewrites the audit trail's id to token.
+int cmd_forget (cmd_ctx_t *ctx, const char *id, const char *token);
 //  Appends an event of the command's office (subject: candidate it is about).
 int cmd_emit (cmd_ctx_t *ctx, const char *type, const char *date, const char *subject,
               const kv_t *fields);

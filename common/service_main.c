@@ -8,6 +8,9 @@ typedef struct {
     const char *instance;
     const char *config;
     const char *data;
+    const char *keys;
+    const char *cert;
+    const char *retention;
     long batch;
 } options_t;
 
@@ -16,10 +19,16 @@ s_usage (const char *service)
 {
     fprintf (
         stderr,
-        "usage: opstap-%s [--instance NAME] [--config FILE] [--data DIR] [--batch N]\n"
+        "usage: opstap-%s [--instance NAME] [--config FILE] [--data DIR] [--keys DIR]\n"
+        "       [--batch N]\n"
         "  --instance  instance name in the directory file (default: %s)\n"
         "  --config    directory file (default: $OPSTAP_CONFIG, else loopback)\n"
-        "  --data      data directory (default: $OPSTAP_DATA, else var)\n",
+        "  --data      data directory (default: $OPSTAP_DATA, else var)\n"
+        "  --keys      CURVE keys and policy (default: $OPSTAP_KEYS, else none:\n"
+        "              no encryption, every caller may do anything)\n"
+        "  --cert      own secret certificate (default: <keys>/<instance>.key_secret)\n"
+        "  --retention e.g. candidate=7y,audit=10y,check=3600s (default; also\n"
+        "              $OPSTAP_RETENTION); units s, d, y\n",
         service, service);
     return 2;
 }
@@ -31,6 +40,8 @@ s_parse (const char *service, int argc, char *argv[], options_t *opts)
     opts->data = getenv ("OPSTAP_DATA") && *getenv ("OPSTAP_DATA")
                      ? getenv ("OPSTAP_DATA")
                      : "var";
+    opts->keys =
+        getenv ("OPSTAP_KEYS") && *getenv ("OPSTAP_KEYS") ? getenv ("OPSTAP_KEYS") : NULL;
     for (int i = 1; i < argc; i++) {
         const char *value = i + 1 < argc ? argv[i + 1] : NULL;
         if (!value)
@@ -41,6 +52,12 @@ s_parse (const char *service, int argc, char *argv[], options_t *opts)
             opts->config = value;
         else if (streq (argv[i], "--data"))
             opts->data = value;
+        else if (streq (argv[i], "--keys"))
+            opts->keys = value;
+        else if (streq (argv[i], "--cert"))
+            opts->cert = value;
+        else if (streq (argv[i], "--retention"))
+            opts->retention = value;
         else if (streq (argv[i], "--batch")) {
             char *end;
             opts->batch = strtol (value, &end, 10);
@@ -56,7 +73,7 @@ s_parse (const char *service, int argc, char *argv[], options_t *opts)
 int
 service_main (const service_def_t *def, int argc, char *argv[])
 {
-    options_t opts = {NULL, NULL, NULL, 0};
+    options_t opts = {NULL, NULL, NULL, NULL, NULL, getenv ("OPSTAP_RETENTION"), 0};
     if (s_parse (def->service, argc, argv, &opts))
         return s_usage (def->service);
     zsys_init ();
@@ -69,8 +86,9 @@ service_main (const service_def_t *def, int argc, char *argv[])
         zsys_error ("event=config.error message=\"%s\"", err);
         return 2;
     }
-    service_opts_t sopts = {opts.instance,       opts.data, directory,
-                            (size_t) opts.batch, 0,         0};
+    service_opts_t sopts = {
+        opts.instance, opts.data,      directory, (size_t) opts.batch, 0, 0,
+        opts.keys,     opts.retention, opts.cert};
     zactor_t *actor = service_start (def, &sopts, err, sizeof err);
     directory_destroy (&directory);
     if (!actor) {

@@ -3,6 +3,7 @@
 #include "service_internal.h"
 
 #include "evlog.h"
+#include "scrub.h"
 
 struct _cmd_ctx_t {
     service_t *service;
@@ -19,6 +20,7 @@ typedef struct {
     service_t *service;
     request_t **requests;
     size_t count;
+    uint64_t head; //  the stream head if this transaction commits
 } batch_t;
 
 //  --------------------------------------------------------------------------
@@ -87,8 +89,8 @@ cmd_emit (cmd_ctx_t *ctx, const char *type, const char *date, const char *subjec
     uint64_t seq = evlog_append (ctx->tx, &meta, fields, &ctx->event);
     if (!seq)
         return cmd_store_fail (ctx);
-    char topic[2 * CODEC_ID_MAX + 2];
-    snprintf (topic, sizeof topic, "%s.%s", meta.service, meta.office);
+    char topic[2 * CODEC_ID_MAX + 3];
+    snprintf (topic, sizeof topic, "%s.%s/", meta.service, meta.office);
     request_add_event (ctx->request, topic, ctx->event.data, ctx->event.size);
     ctx->last_seq = seq;
     return 0;
@@ -111,7 +113,8 @@ service_office_optional (const char *cmd, void *arg)
 {
     service_t *self = (service_t *) arg;
     const command_t *command = service_command (self, cmd);
-    return strcmp (cmd, "service.status") == 0 || (command && command->any_office);
+    return strcmp (cmd, "service.status") == 0 || strcmp (cmd, "audit.list") == 0
+           || strcmp (cmd, "erase.check") == 0 || (command && command->any_office);
 }
 
 static void
@@ -223,34 +226,34 @@ s_run_batch (store_tx_t *tx, void *arg)
     for (size_t i = 0; i < batch->count && !store_failed (tx); i++)
         s_run_one (batch->service, tx, batch->requests[i]);
     if (!store_failed (tx))
-        batch->service->head = evlog_head (tx);
+        batch->head = evlog_head (tx);
     return 0;
 }
 
 static void
-s_log_outcome (service_t *self, request_t *request)
+s_count (service_t *self, request_t *request)
 {
-    if (!request_failed (request))
-        return;
-    const oerr_t *err = request_error (request);
-    //  Ids and codes only: a message may echo input, so it is not logged.
-    zsys_info ("event=command.refused instance=%s cmd=%s office=%s code=%s field=%s",
-               self->args.entry.instance,
-               *request_cmd (request) ? request_cmd (request) : "-",
-               *request_office (request) ? request_office (request) : "-",
-               err_code_name (err->code),
-               err->field_from_input ? "(unknown)"
-               : *err->field         ? err->field
-                                     : "-");
+    const char *cmd = request_cmd (request);
+    //  Only the service's own names: odd ones from the network make no series.
+    telemetry_command (
+        self->telemetry, service_command (self, cmd) ? cmd : "unknown",
+        request_failed (request) ? err_code_name (request_error (request)->code) : "ok",
+        zclock_mono () - request_arrived (request));
 }
 
 //  Applies a batch in one transaction, then publishes and replies.
 void
 service_execute (service_t *self, request_t **requests, size_t count)
 {
-    batch_t batch = {self, requests, count};
+    batch_t batch = {self, requests, count, self->head};
     oerr_t err = {ERR_NONE, "", "", false};
-    if (count && store_write (self->store, s_run_batch, &batch, &err) != 0) {
+    int rc = count ? store_write (self->store, s_run_batch, &batch, &err) : 0;
+    //  rc -1 with err unset is a refusal by s_run_batch, which never refuses.
+    telemetry_batch (self->telemetry, count, rc == 0);
+    //  The head moves only once committed: a commit can still fail (disk full).
+    if (rc == 0)
+        self->head = batch.head;
+    else {
         zsys_error ("event=store.error instance=%s message=\"%s\"",
                     self->args.entry.instance, err.message);
         for (size_t i = 0; i < count; i++) {
@@ -258,10 +261,23 @@ service_execute (service_t *self, request_t **requests, size_t count)
             request_fail (requests[i], &err);
         }
     }
+    for (size_t i = 0; i < count; i++)
+        service_audit (self, requests[i]);
+    service_audit_flush (self);
     for (size_t i = 0; i < count; i++) {
         request_publish (requests[i], self->pub);
-        s_log_outcome (self, requests[i]);
+        s_count (self, requests[i]);
+        request_log_refusal (requests[i], &self->refusals, self->args.entry.instance);
         request_send (requests[i], self->router);
         request_destroy (&requests[i]);
     }
+}
+
+int
+cmd_forget (cmd_ctx_t *ctx, const char *id, const char *token)
+{
+    if (scrub_delete (ctx->tx, "rids", id))
+        return -1;
+    service_forget (ctx->service, id, token);
+    return 0;
 }

@@ -402,6 +402,19 @@ store_del_prefix (store_tx_t *tx, const char *table, const void *prefix, size_t 
 }
 
 int
+store_set_lazy (store_t *self)
+{
+    return mdb_env_set_flags (self->env, MDB_NOSYNC, 1) == 0 ? 0 : -1;
+}
+
+int
+store_sync (store_t *self, oerr_t *err)
+{
+    int rc = mdb_env_sync (self->env, 1);
+    return rc ? s_lmdb_error (err, "sync", rc) : 0;
+}
+
+int
 store_usage (store_t *self, size_t *used, size_t *mapsize)
 {
     MDB_envinfo info;

@@ -63,6 +63,11 @@ zlist_t *store_suffixes (store_tx_t *tx, const char *table, const void *prefix,
 //  Deletes every record whose key starts with prefix.
 int store_del_prefix (store_tx_t *tx, const char *table, const void *prefix, size_t plen);
 
+//  Commits stop waiting for the disk: what is committed survives the
+//  process being killed (it is in the OS's cache) but not a power cut
+//  until store_sync. For data whose loss of the last second is acceptable.
+int store_set_lazy (store_t *self);
+int store_sync (store_t *self, oerr_t *err);
 //  Bytes of the map in use and its size.
 int store_usage (store_t *self, size_t *used, size_t *mapsize);
 

@@ -66,8 +66,8 @@ static const command_t s_commands[] = {
     {"follower.stats", s_no_fields, s_stats, true, true},
     {NULL, NULL, NULL, false, false}};
 
-static const service_def_t s_follower = {"follower", s_tables, s_commands,
-                                         s_follows,  s_apply,  NULL};
+static const service_def_t s_follower = {"follower", s_tables, s_commands, s_follows,
+                                         s_apply,    NULL,     NULL};
 
 const service_def_t *
 follower_service (void)

@@ -27,7 +27,7 @@ static zactor_t *
 s_start (fixture_t *f, const service_def_t *def, const char *instance)
 {
     char err[256];
-    service_opts_t opts = {instance, f->dir, f->directory, 0, 400, 0};
+    service_opts_t opts = {instance, f->dir, f->directory, 0, 400, 0, NULL, NULL, NULL};
     zactor_t *actor = service_start (def, &opts, err, sizeof err);
     if (!CHECK (actor != NULL))
         fprintf (stderr, "start %s: %s\n", instance, err);
@@ -101,7 +101,7 @@ test_port_taken (void)
     const dir_entry_t *entry = directory_instance (directory, "intake");
     zsock_t *squatter = zsock_new (ZMQ_PUB);
     CHECK (zsock_bind (squatter, "%s", entry->command) > 0);
-    service_opts_t opts = {"intake", dir, directory, 0, 0, 0};
+    service_opts_t opts = {"intake", dir, directory, 0, 0, 0, NULL, NULL, NULL};
     char err[640] = "";
     zactor_t *actor = service_start (intake_service (), &opts, err, sizeof err);
     CHECK (actor == NULL && strstr (err, "cannot bind") && strstr (err, entry->command));
@@ -122,7 +122,7 @@ test_map_growth (void)
 {
     char *dir = tk_tmpdir ();
     directory_t *directory = directory_new_defaults (tk_port_base ());
-    service_opts_t opts = {"intake", dir, directory, 0, 0, 64 * 1024};
+    service_opts_t opts = {"intake", dir, directory, 0, 0, 64 * 1024, NULL, NULL, NULL};
     char err[640];
     zactor_t *actor = service_start (intake_service (), &opts, err, sizeof err);
     CHECK (actor != NULL);

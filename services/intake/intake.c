@@ -2,6 +2,7 @@
 #include "intake.h"
 
 #include "candidate.h"
+#include "retention.h"
 #include "evlog.h"
 
 #define END                                                                              \
@@ -62,7 +63,8 @@ static const field_t s_stage_fields[] = {
 static const field_t s_id_fields[] = {REQ ("id", F_ID), END};
 static const field_t s_list_fields[] = {ENUM ("status", false, candidate_statuses), END};
 
-static const char *const s_tables[] = {"candidates", "registrations", "contacts", NULL};
+static const char *const s_tables[] = {"candidates", "registrations", "contacts",
+                                       RETENTION_TABLE, NULL};
 //  What an erased candidate's events lose besides the id.
 static const char *const s_erase_drop[] = {"birth_year", "wishes", NULL};
 //  Envelope keys that do not make two registrations different.
@@ -257,6 +259,8 @@ s_register (cmd_ctx_t *ctx)
     s_from_body (&c, body, cmd_office (ctx));
     if (s_save (ctx, &c) || s_store_registration (ctx, &c) || s_emit_registered (ctx, &c))
         return -1;
+    if (!c.eligible && retention_mark_ended (cmd_tx (ctx), c.id))
+        return cmd_store_fail (ctx);
     s_register_reply (ctx, &c);
     return 0;
 }
@@ -350,6 +354,9 @@ s_close (cmd_ctx_t *ctx, status_t to, const char *type, unsigned allowed)
         kv_str (&f, "until", c.until);
     int rc = s_save (ctx, &c) ? -1 : s_emit_simple (ctx, type, &c, date, &f);
     kv_destroy (&f);
+    if (rc == 0 && (to == ST_DECLINED || to == ST_WITHDRAWN)
+        && retention_mark_ended (cmd_tx (ctx), c.id))
+        return cmd_store_fail (ctx);
     return rc;
 }
 
@@ -429,19 +436,42 @@ s_erase (cmd_ctx_t *ctx)
     size_t len = strlen (c.id);
     if (store_del (tx, "candidates", c.id, len)
         || store_del (tx, "registrations", c.id, len)
-        || store_del (tx, "contacts", c.id, len)
-        || evlog_pseudonymise (tx, c.id, token, s_erase_drop))
+        || store_del (tx, "contacts", c.id, len) || retention_forget (tx, c.id)
+        || evlog_pseudonymise (tx, c.id, token, s_erase_drop)
+        || cmd_forget (ctx, c.id, token))
         return cmd_store_fail (ctx);
-    //  Followers need the id once, to remove their own records of it.
+    //  Followers need the id once, to remove their own records of it; the
+    //  event names it as its subject so that candidate.erase_complete can
+    //  take it out once every follower is done (opstap erase-status).
     kv_t f;
     kv_init (&f);
     kv_str (&f, "candidate", c.id);
     kv_str (&f, "token", token);
-    int rc = cmd_emit (ctx, "candidate.erased", NULL, NULL, &f);
+    int rc = cmd_emit (ctx, "candidate.erased", NULL, c.id, &f);
     kv_destroy (&f);
-    if (rc == 0)
-        kv_str (cmd_reply (ctx), "id", c.id);
     return rc;
+}
+
+//  The last step of an erasure: the candidate.erased event keeps its token
+//  and loses the id. Asked for by opstap erase-status --complete once no
+//  follower holds the id any more.
+static int
+s_erase_complete (cmd_ctx_t *ctx)
+{
+    char id[CODEC_ID_MAX + 1];
+    map_str (cmd_body (ctx), "id", id, sizeof id);
+    const void *val;
+    size_t vlen;
+    int rc = store_get (cmd_tx (ctx), "candidates", id, strlen (id), &val, &vlen);
+    if (rc < 0)
+        return cmd_store_fail (ctx);
+    if (rc == 0)
+        return cmd_fail (ctx, ERR_FAILED_PRECONDITION, "id", "candidate %s is not erased",
+                         id);
+    static const char *const drop[] = {"candidate", NULL};
+    if (evlog_pseudonymise (cmd_tx (ctx), id, "-", drop) || cmd_forget (ctx, id, "-"))
+        return cmd_store_fail (ctx);
+    return 0;
 }
 
 static int
@@ -529,11 +559,13 @@ static const command_t s_commands[] = {
     {"candidate.withdraw", s_reason_fields, s_withdraw, false, false},
     {"candidate.assess_stage", s_stage_fields, s_assess_stage, false, false},
     {"candidate.erase", s_id_fields, s_erase, false, false},
+    {"candidate.erase_complete", s_id_fields, s_erase_complete, false, true},
     {"candidate.get", s_id_fields, s_get, true, false},
     {"candidate.list", s_list_fields, s_list, true, false},
     {NULL, NULL, NULL, false, false}};
 
-static const service_def_t s_intake = {"intake", s_tables, s_commands, NULL, NULL, NULL};
+static const service_def_t s_intake = {"intake", s_tables, s_commands,   NULL,
+                                       NULL,     NULL,     retention_due};
 
 const service_def_t *
 intake_service (void)

@@ -126,15 +126,17 @@ s_reply_is_stale (reply_t *self, const char *rid)
 
 struct _client_t {
     directory_t *directory;
+    keys_t *keys;
     zsock_t **sockets; //  two per directory entry, by client_ep_t
     size_t size;
 };
 
 client_t *
-client_new (directory_t *directory)
+client_new (directory_t *directory, keys_t *keys)
 {
     client_t *self = (client_t *) zmalloc (sizeof (client_t));
     self->directory = directory;
+    self->keys = keys;
     self->size = 2 * directory_size (directory);
     self->sockets =
         (zsock_t **) zmalloc ((self->size ? self->size : 1) * sizeof (zsock_t *));
@@ -169,6 +171,22 @@ s_slot (client_t *self, const dir_entry_t *entry, client_ep_t ep)
     return NULL;
 }
 
+zsock_t *
+client_socket (client_t *self, const dir_entry_t *entry, int type, const char *endpoint)
+{
+    zsock_t *sock = zsock_new (type);
+    char err[256] = "";
+    if (sock && self->keys
+        && keys_connect (self->keys, sock, entry->instance, err, sizeof err))
+        fprintf (stderr, "opstap: %s\n", err);
+    else if (sock && type == ZMQ_SUB)
+        zsock_set_subscribe (sock, "");
+    if (sock && !*err && zsock_connect (sock, "%s", endpoint) == 0)
+        return sock;
+    zsock_destroy (&sock);
+    return NULL;
+}
+
 int
 client_send (client_t *self, const dir_entry_t *entry, client_ep_t ep, const void *body,
              size_t size)
@@ -176,7 +194,7 @@ client_send (client_t *self, const dir_entry_t *entry, client_ep_t ep, const voi
     zsock_t **slot = s_slot (self, entry, ep);
     const char *endpoint = client_endpoint (entry, ep);
     if (slot && !*slot)
-        *slot = zsock_new_dealer (endpoint);
+        *slot = client_socket (self, entry, ZMQ_DEALER, endpoint);
     if (!slot || !*slot) {
         fprintf (stderr, "opstap: cannot connect to %s at %s\n", entry->instance,
                  endpoint);

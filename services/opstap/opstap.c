@@ -17,11 +17,21 @@ static const char s_usage[] =
     "                      show every instance, its stream head and consumer lag\n"
     "  report [--office O] --from DATE --to DATE [--k N] [--format table|json|csv]\n"
     "                      report.summary per office and in total (default: table)\n"
+    "  keys NAME [--dir DIR] [--role ROLE] [--offices A,B|*]\n"
+    "                      make a CURVE certificate; print its policy line\n"
+    "  audit --service S [--office O] [--caller KEY|NAME] [--record ID]\n"
+    "        [--from DATE] [--to DATE]\n"
+    "                      the audit trail of every instance of a service\n"
+    "  erase-status ID [--office O] [--complete]\n"
+    "                      which instances still hold an erased candidate's id;\n"
+    "                      --complete ends the erasure in intake when none do\n"
     "  help                this text\n"
     "\n"
     "--config FILE overrides OPSTAP_CONFIG (the directory file); without either\n"
     "the loopback defaults at OPSTAP_PORT_BASE (7100) are used. OPSTAP_TIMEOUT\n"
     "is how many seconds to wait for a reply before resending (default 10).\n"
+    "OPSTAP_KEYS (keys directory) and OPSTAP_CERT (your secret certificate)\n"
+    "turn on CURVE encryption and authentication (docs/SECURITY.md).\n"
     "Exit status: 0 all ok, 1 some reply was an error or an instance is down,\n"
     "2 usage or connection problem.\n";
 
@@ -68,6 +78,12 @@ s_subcommand (const char *name)
         return opstap_status;
     if (strcmp (name, "report") == 0)
         return opstap_report;
+    if (strcmp (name, "keys") == 0)
+        return opstap_keys;
+    if (strcmp (name, "audit") == 0)
+        return opstap_audit;
+    if (strcmp (name, "erase-status") == 0)
+        return opstap_erase_status;
     return NULL;
 }
 
@@ -87,7 +103,7 @@ main (int argc, char **argv)
     subcommand_fn *run = s_subcommand (argv[first]);
     if (!run)
         return opstap_usage_error ("unknown command %s", argv[first]);
-    opstap_t opstap = {NULL, 0};
+    opstap_t opstap = {NULL, 0, NULL};
     if (s_timeout_ms (&opstap.timeout_ms))
         return opstap_usage_error ("OPSTAP_TIMEOUT must be seconds, more than 0");
     char err[256] = "";
@@ -96,7 +112,14 @@ main (int argc, char **argv)
         fprintf (stderr, "opstap: %s\n", err);
         return OPSTAP_EXIT_USAGE;
     }
+    opstap.keys = keys_from_env (err, sizeof err);
+    if (!opstap.keys && *err && run != opstap_keys) {
+        fprintf (stderr, "opstap: %s\n", err);
+        directory_destroy (&opstap.directory);
+        return OPSTAP_EXIT_USAGE;
+    }
     int code = run (&opstap, argc - first - 1, argv + first + 1);
+    keys_destroy (&opstap.keys);
     directory_destroy (&opstap.directory);
     return code;
 }

@@ -5,6 +5,7 @@
 
 #include "directory.h"
 #include "json.h"
+#include "keys.h"
 
 #include <czmq.h>
 #include <msgpack.h>
@@ -26,12 +27,16 @@
 typedef struct {
     directory_t *directory;
     int timeout_ms;
+    keys_t *keys; //  from OPSTAP_KEYS and OPSTAP_CERT; NULL: no encryption
 } opstap_t;
 
 int opstap_submit (opstap_t *opstap, int argc, char **argv);
 int opstap_tail (opstap_t *opstap, int argc, char **argv);
 int opstap_status (opstap_t *opstap, int argc, char **argv);
 int opstap_report (opstap_t *opstap, int argc, char **argv);
+int opstap_keys (opstap_t *opstap, int argc, char **argv);
+int opstap_audit (opstap_t *opstap, int argc, char **argv);
+int opstap_erase_status (opstap_t *opstap, int argc, char **argv);
 
 //  Prints the reason and the usage on stderr; returns OPSTAP_EXIT_USAGE.
 int opstap_usage_error (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
@@ -61,7 +66,11 @@ typedef enum { CLIENT_COMMAND = 0, CLIENT_REPLAY = 1 } client_ep_t;
 //  kept for the run.
 typedef struct _client_t client_t;
 
-client_t *client_new (directory_t *directory);
+client_t *client_new (directory_t *directory, keys_t *keys);
+//  A socket of the given type connected to endpoint of the instance, with
+//  CURVE when the client has keys; NULL with a message on stderr.
+zsock_t *client_socket (client_t *self, const dir_entry_t *entry, int type,
+                        const char *endpoint);
 void client_destroy (client_t **self_p);
 const char *client_endpoint (const dir_entry_t *entry, client_ep_t ep);
 //  Sends body as one frame; -1 (with a message on stderr) when the

@@ -439,7 +439,7 @@ opstap_report (opstap_t *opstap, int argc, char **argv)
     if (s_parse_args (argc, argv, &args))
         return OPSTAP_EXIT_USAGE;
     zsys_handler_set (NULL);
-    client_t *client = client_new (opstap->directory);
+    client_t *client = client_new (opstap->directory, opstap->keys);
     reply_t *reply = s_ask (opstap, client, &args);
     int code = reply ? OPSTAP_EXIT_OK : OPSTAP_EXIT_USAGE;
     if (reply && args.format == FORMAT_JSON)

@@ -27,7 +27,7 @@ status_new (opstap_t *opstap)
 {
     status_t *self = (status_t *) zmalloc (sizeof (status_t));
     self->opstap = opstap;
-    self->client = client_new (opstap->directory);
+    self->client = client_new (opstap->directory, opstap->keys);
     self->nrows = directory_size (opstap->directory);
     self->rows = (row_t *) zmalloc ((self->nrows ? self->nrows : 1) * sizeof (row_t));
     for (size_t i = 0; i < self->nrows; i++)

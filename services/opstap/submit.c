@@ -57,7 +57,7 @@ submit_new (opstap_t *opstap)
 {
     submit_t *self = (submit_t *) zmalloc (sizeof (submit_t));
     self->opstap = opstap;
-    self->client = client_new (opstap->directory);
+    self->client = client_new (opstap->directory, opstap->keys);
     //  At most one position per instance in the directory is ever kept.
     size_t size = directory_size (opstap->directory);
     self->positions = (position_t *) zmalloc ((size ? size : 1) * sizeof (position_t));

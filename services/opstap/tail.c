@@ -36,7 +36,7 @@ tail_new (opstap_t *opstap, const char *service, const char *instance, uint64_t 
 {
     tail_t *self = (tail_t *) zmalloc (sizeof (tail_t));
     self->opstap = opstap;
-    self->client = client_new (opstap->directory);
+    self->client = client_new (opstap->directory, opstap->keys);
     size_t size = directory_size (opstap->directory);
     self->sources = (source_t *) zmalloc ((size ? size : 1) * sizeof (source_t));
     for (size_t i = 0; i < size; i++) {
@@ -124,6 +124,15 @@ s_replay_once (tail_t *self, source_t *source)
                  text ? text : "?");
         free (text);
         rc = OPSTAP_EXIT_ERROR;
+    } else if (events->via.array.size == 0) {
+        //  A stream seen through an office filter has holes: "next" says
+        //  where the producer stopped looking.
+        uint64_t next = 0;
+        if (opstap_uint (opstap_field (reply_root (reply), "next"), &next) == 0
+            && next > source->next) {
+            source->next = next;
+            rc = TAIL_MORE;
+        }
     } else if (events->via.array.size > 0) {
         //  Events that never move next on would make us ask forever.
         rc = s_print_events (source, events) > 0 ? TAIL_MORE : OPSTAP_EXIT_ERROR;
@@ -167,7 +176,8 @@ s_subscribe (tail_t *self)
     zpoller_t *poller = zpoller_new (NULL);
     for (size_t i = 0; poller && i < self->nsources; i++) {
         source_t *source = &self->sources[i];
-        source->sub = zsock_new_sub (source->entry->events, "");
+        source->sub =
+            client_socket (self->client, source->entry, ZMQ_SUB, source->entry->events);
         if (!source->sub || zpoller_add (poller, source->sub)) {
             fprintf (stderr, "opstap: cannot subscribe to %s at %s\n",
                      source->entry->instance, source->entry->events);

@@ -171,8 +171,8 @@ static const command_t s_commands[] = {
     {"report.summary", s_summary_fields, s_summary, true, true},
     {NULL, NULL, NULL, false, false}};
 
-static const service_def_t s_reporting = {"reporting", s_tables, s_commands,
-                                          s_follows,   s_apply,  NULL};
+static const service_def_t s_reporting = {"reporting", s_tables, s_commands, s_follows,
+                                          s_apply,     NULL,     NULL};
 
 const service_def_t *
 reporting_service (void)

@@ -159,8 +159,8 @@ training_service_new (const training_rules_t *rules)
         free (self);
         return NULL;
     }
-    service_def_t def = {"training", s_tables,     s_commands,
-                         s_follows,  follow_apply, &self->rules};
+    service_def_t def = {"training",   s_tables,     s_commands, s_follows,
+                         follow_apply, &self->rules, NULL};
     self->def = def;
     return &self->def;
 }

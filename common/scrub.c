@@ -1,0 +1,70 @@
+/*  scrub - finding and removing an erased candidate's id in a store.  */
+#include "scrub.h"
+
+static bool
+s_id_char (uint8_t c)
+{
+    return isalnum (c) || c == '_' || c == '.' || c == ':' || c == '-';
+}
+
+bool
+scrub_holds (const void *data, size_t len, const char *id)
+{
+    size_t ilen = strlen (id);
+    const uint8_t *p = (const uint8_t *) data, *end = p + len;
+    //  The byte before an id may be a MessagePack length that happens to be
+    //  an identifier character, so only the byte after it decides.
+    while (ilen && (size_t) (end - p) >= ilen) {
+        const uint8_t *hit = (const uint8_t *) memchr (p, id[0], (size_t) (end - p));
+        if (!hit || (size_t) (end - hit) < ilen)
+            return false;
+        if (memcmp (hit, id, ilen) != 0) {
+            p = hit + 1;
+            continue;
+        }
+        if (hit + ilen == end || !s_id_char (hit[ilen]))
+            return true;
+        p = hit + 1;
+    }
+    return false;
+}
+
+typedef struct {
+    const char *id;
+    size_t count;
+    zlistx_t *keys; //  when deleting: the keys found, zchunk_t
+} find_t;
+
+static int
+s_find (const void *key, size_t klen, const void *val, size_t vlen, void *arg)
+{
+    find_t *f = (find_t *) arg;
+    if (scrub_holds (key, klen, f->id) || scrub_holds (val, vlen, f->id)) {
+        f->count++;
+        if (f->keys)
+            zlistx_add_end (f->keys, zchunk_new (key, klen));
+    }
+    return 0;
+}
+
+int
+scrub_count (store_tx_t *tx, const char *table, const char *id, size_t *count)
+{
+    find_t f = {id, 0, NULL};
+    int rc = store_scan (tx, table, NULL, 0, NULL, 0, s_find, &f);
+    *count += f.count;
+    return rc;
+}
+
+int
+scrub_delete (store_tx_t *tx, const char *table, const char *id)
+{
+    find_t f = {id, 0, zlistx_new ()};
+    zlistx_set_destructor (f.keys, (zlistx_destructor_fn *) zchunk_destroy);
+    int rc = store_scan (tx, table, NULL, 0, NULL, 0, s_find, &f);
+    for (zchunk_t *k = (zchunk_t *) zlistx_first (f.keys); rc == 0 && k;
+         k = (zchunk_t *) zlistx_next (f.keys))
+        rc = store_del (tx, table, zchunk_data (k), zchunk_size (k));
+    zlistx_destroy (&f.keys);
+    return rc;
+}

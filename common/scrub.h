@@ -1,0 +1,17 @@
+/*  scrub - finding and removing an erased candidate's id wherever a store
+    keeps it as bytes: the check behind erase.check, and the removal of
+    remembered replies (rids) that named the candidate.  */
+#ifndef OPSTAP_SCRUB_H
+#define OPSTAP_SCRUB_H
+
+#include "store.h"
+
+//  Whether data holds id as a whole identifier: not followed by another
+//  identifier character (so "c-1" is not found in "c-10").
+bool scrub_holds (const void *data, size_t len, const char *id);
+//  Adds to count the records of table whose key or value holds id.
+int scrub_count (store_tx_t *tx, const char *table, const char *id, size_t *count);
+//  Deletes the records of table whose key or value holds id.
+int scrub_delete (store_tx_t *tx, const char *table, const char *id);
+
+#endif
