@@ -453,3 +453,17 @@ json_to_msgpack (const char *text, size_t len, msgpack_packer *pk, char *err,
     free (parser.buf);
     return rc;
 }
+
+zframe_t *
+json_to_frame (const char *text, char *err, size_t errlen)
+{
+    msgpack_sbuffer buf;
+    msgpack_sbuffer_init (&buf);
+    msgpack_packer pk;
+    msgpack_packer_init (&pk, &buf, msgpack_sbuffer_write);
+    zframe_t *frame = json_to_msgpack (text, strlen (text), &pk, err, errlen) == 0
+                          ? zframe_new (buf.data, buf.size)
+                          : NULL;
+    msgpack_sbuffer_destroy (&buf);
+    return frame;
+}

@@ -3,6 +3,7 @@
 #ifndef OPSTAP_JSON_H
 #define OPSTAP_JSON_H
 
+#include <czmq.h>
 #include <msgpack.h>
 #include <stddef.h>
 
@@ -16,6 +17,10 @@
 //  0); on error nothing is packed.
 int json_to_msgpack (const char *text, size_t len, msgpack_packer *pk, char *err,
                      size_t errlen);
+
+//  The same for a NUL-terminated text, as a MessagePack buffer in a new
+//  frame (czmq's zframe_t; the caller destroys it). NULL with err set.
+zframe_t *json_to_frame (const char *text, char *err, size_t errlen);
 
 //  Renders obj as compact JSON. Floats always carry a '.' or an exponent so
 //  they stay floats on the way back; NaN and infinities become null; BIN and

@@ -17,14 +17,8 @@ s_command (int run, int i)
         "\"consent\":{\"processing\":true,\"evaluation_contact\":true},\"date\":\"2021-"
         "03-01\"}",
         run, i, run, i);
-    msgpack_sbuffer buf;
-    msgpack_sbuffer_init (&buf);
-    msgpack_packer pk;
-    msgpack_packer_init (&pk, &buf, msgpack_sbuffer_write);
     char err[64];
-    json_to_msgpack (text, strlen (text), &pk, err, sizeof err);
-    zframe_t *frame = zframe_new (buf.data, buf.size);
-    msgpack_sbuffer_destroy (&buf);
+    zframe_t *frame = json_to_frame (text, err, sizeof err);
     free (text);
     return frame;
 }

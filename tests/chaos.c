@@ -83,17 +83,10 @@ static zframe_t *
 s_encode (const char *rid, const char *json)
 {
     char *text = zsys_sprintf ("{\"rid\":\"%s\",%s", rid, json + 1);
-    msgpack_sbuffer buf;
-    msgpack_sbuffer_init (&buf);
-    msgpack_packer pk;
-    msgpack_packer_init (&pk, &buf, msgpack_sbuffer_write);
     char err[128];
-    zframe_t *frame = NULL;
-    if (json_to_msgpack (text, strlen (text), &pk, err, sizeof err) == 0)
-        frame = zframe_new (buf.data, buf.size);
-    else
+    zframe_t *frame = json_to_frame (text, err, sizeof err);
+    if (!frame)
         fprintf (stderr, "chaos: bad JSON in the workload (%s): %s\n", err, text);
-    msgpack_sbuffer_destroy (&buf);
     free (text);
     return frame;
 }

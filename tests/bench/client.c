@@ -35,15 +35,8 @@ s_frame (client_t *self, int i)
             "\"seeks_paid_work\":true},\"consent\":{\"processing\":true,"
             "\"evaluation_contact\":true},\"date\":\"2020-03-01\"}",
             i % 10, self->run, i, self->run, i);
-    msgpack_sbuffer buf;
-    msgpack_sbuffer_init (&buf);
-    msgpack_packer pk;
-    msgpack_packer_init (&pk, &buf, msgpack_sbuffer_write);
     char err[128];
-    zframe_t *frame = NULL;
-    if (json_to_msgpack (text, strlen (text), &pk, err, sizeof err) == 0)
-        frame = zframe_new (buf.data, buf.size);
-    msgpack_sbuffer_destroy (&buf);
+    zframe_t *frame = json_to_frame (text, err, sizeof err);
     free (text);
     return frame;
 }
