@@ -4,11 +4,15 @@
     chaos [--seed S] [--seconds N] [--commands N] [--kill-every MS]
           [--window N] [--keep]
 
-    The workload stops after N seconds or N commands, whichever comes
-    first; the flows in progress are finished, then everything is checked.
+    The workload stops after N seconds, or after N commands once at least
+    CHAOS_MIN_KILLS kills have happened (a fast machine would otherwise get
+    through N commands before the first kill); the flows in progress are
+    finished, then everything is checked.
     Prints one line of figures and exits 1 on any loss, duplicate, gap or
     mismatch.  */
 #include "chaos.h"
+
+#define CHAOS_MIN_KILLS 3
 
 #include "json.h"
 
@@ -253,7 +257,8 @@ s_run (driver_t *d)
     while (!zsys_interrupted) {
         int64_t now = zclock_mono ();
         if (!d->draining
-            && (now - start >= d->opts.seconds * 1000LL || d->sent >= d->opts.commands)) {
+            && (now - start >= d->opts.seconds * 1000LL
+                || (d->sent >= d->opts.commands && d->kills >= CHAOS_MIN_KILLS))) {
             s_drain (d);
             drained_by = now + 120000;
         }

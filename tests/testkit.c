@@ -76,7 +76,8 @@ tk_port_base (void)
     for (int attempt = 0; attempt < 200; attempt++) {
         //  Below Linux's ephemeral ports (32768 on), which every outgoing
         //  connection may take; above the shell tests' range (10000-19999).
-        int base = 20000 + (int) (randof (1270)) * 10;
+        //  Whole blocks of 60, so two tests' blocks never overlap.
+        int base = 20000 + (int) (randof (210)) * 60;
         bool ok = true;
         for (int p = base; ok && p < base + 60; p++)
             ok = s_port_free (p);
