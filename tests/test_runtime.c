@@ -27,7 +27,9 @@ static zactor_t *
 s_start (fixture_t *f, const service_def_t *def, const char *instance)
 {
     char err[256];
-    service_opts_t opts = {instance, f->dir, f->directory, 0, 400, 0, NULL, NULL, NULL};
+    //  Long enough for a late follower to catch up under sanitizers on a
+    //  busy machine; short enough to test the timeout.
+    service_opts_t opts = {instance, f->dir, f->directory, 0, 2000, 0, NULL, NULL, NULL};
     zactor_t *actor = service_start (def, &opts, err, sizeof err);
     if (!CHECK (actor != NULL))
         fprintf (stderr, "start %s: %s\n", instance, err);
