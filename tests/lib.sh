@@ -30,6 +30,14 @@ for _ in range(200):
 PY
 }
 
+kill_all() { # SIGKILLs and reaps every process in the array pids (indexed or associative)
+  local n
+  for n in "${!pids[@]}"; do
+    kill -KILL "${pids[$n]}" 2>/dev/null
+    wait "${pids[$n]}" 2>/dev/null
+  done
+}
+
 summary() { # the closing line; the exit status says whether all passed
   echo "$((checks - failures)) passed, $failures failed"
   [ "$failures" -eq 0 ]

@@ -17,7 +17,7 @@ src="$2"
 tmp="$(mktemp -d /tmp/opstap-erase-XXXXXX)"
 pids=()
 cleanup() {
-  for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
+  kill_all
   rm -rf "$tmp"
 }
 trap cleanup EXIT

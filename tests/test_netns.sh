@@ -28,7 +28,7 @@ pids=()
 say() { echo "netns: $*"; }
 
 cleanup() {
-  for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
+  kill_all
   for h in 1 2 3; do ip netns del "${tag}h$h" 2>/dev/null; ip link del "${tag}v$h" 2>/dev/null; done
   ip link del "$bridge" 2>/dev/null
   rm -rf "$tmp"

@@ -18,10 +18,7 @@ tmp="$(mktemp -d /tmp/opstap-partitions-XXXXXX)"
 declare -A pids=()
 
 cleanup() {
-  for name in "${!pids[@]}"; do
-    kill -KILL "${pids[$name]}" 2>/dev/null
-    wait "${pids[$name]}" 2>/dev/null
-  done
+  kill_all
   if [ -n "${KEEP:-}" ]; then echo "kept $tmp"; else rm -rf "$tmp"; fi
 }
 trap cleanup EXIT

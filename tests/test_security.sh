@@ -16,7 +16,7 @@ src="$2"
 tmp="$(mktemp -d /tmp/opstap-sec-XXXXXX)"
 pids=()
 cleanup() {
-  for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
+  kill_all
   [ -n "${KEEP:-}" ] || rm -rf "$tmp"
 }
 trap cleanup EXIT
