@@ -3,9 +3,9 @@
 
 #include "codec.h"
 
-#define CONSUMER_BATCH 256
-#define CONSUMER_RETRY_MS   2000
-#define CONSUMER_IDLE_MS    1000
+#define CONSUMER_BATCH    256
+#define CONSUMER_RETRY_MS 2000
+#define CONSUMER_IDLE_MS  1000
 
 struct _consumer_t {
     store_t *store; //  not owned

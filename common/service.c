@@ -82,8 +82,10 @@ s_on_command (zloop_t *loop, zsock_t *reader, void *arg)
     size_t count = 0;
     do {
         zmsg_t *msg = zmsg_recv (reader);
-        char key[POLICY_KEY_LEN + 1];
-        service_caller_key (msg, key);
+        //  Only a service with keys has callers to tell apart.
+        char key[POLICY_KEY_LEN + 1] = "";
+        if (self->policy)
+            service_caller_key (msg, key);
         request_t *request = request_new (&msg, service_office_optional, self);
         if (!request)
             break;

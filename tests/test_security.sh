@@ -177,6 +177,26 @@ check "audit entries hold no contact details" \
 as trainer audit --service intake >"$tmp/audit.trainer" 2>&1
 check "a trainer may not read the audit trail" grep -q 'forbidden' "$tmp/audit.trainer"
 
+# --- A bad policy file revokes everyone until it is fixed -----------------------
+cp "$keys/policy" "$tmp/policy.good"
+echo "not a policy line" >>"$keys/policy"
+sleep 1.5
+echo '{"cmd":"candidate.list","office":"nijmegen"}' | as coord-all submit >"$tmp/badpolicy.out" 2>&1
+check "a bad policy line: every key refused (fail closed)" grep -q '"code":"forbidden"' "$tmp/badpolicy.out"
+check "... and logged" grep -q 'event=policy.bad' "$tmp/services.log"
+cp "$tmp/policy.good" "$keys/policy"
+sleep 1.5
+echo '{"cmd":"candidate.list","office":"nijmegen"}' | as coord-all submit >"$tmp/goodpolicy.out" 2>&1
+check "the policy fixed: served again without a restart" grep -q '"ok":true' "$tmp/goodpolicy.out"
+
 for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
 pids=()
+
+# --- Start-up errors are clear -----------------------------------------------------
+"$bin/opstap-intake" --data "$tmp/var2" --keys "$tmp/nokeys" 2>"$tmp/nocert.log"
+check "keys without the instance's certificate: start refused ($?), with the reason" \
+  grep -q 'no secret certificate at' "$tmp/nocert.log"
+"$bin/opstap-intake" --data "$tmp/var2" --retention candidate=soon 2>"$tmp/retention.log"
+check "a bad retention spec: start refused, with the reason" \
+  grep -q 'retention: want kind=PERIOD' "$tmp/retention.log"
 summary
