@@ -48,21 +48,11 @@ audit_destroy (audit_t **self_p)
     *self_p = NULL;
 }
 
-static void
-s_at (int64_t ms, char at[32])
-{
-    time_t secs = (time_t) (ms / 1000);
-    struct tm tm;
-    gmtime_r (&secs, &tm);
-    size_t len = strftime (at, 32, "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf (at + len, 32 - len, ".%03dZ", (int) (ms % 1000));
-}
-
 void
 audit_add (audit_t *self, const audit_entry_t *entry)
 {
     char at[32];
-    s_at (zclock_time (), at);
+    codec_format_ms (zclock_time (), at);
     msgpack_sbuffer buf;
     msgpack_sbuffer_init (&buf);
     msgpack_packer pk;
@@ -340,7 +330,7 @@ int
 audit_expire (audit_t *self, int64_t cutoff_ms, size_t *deleted, oerr_t *err)
 {
     expire_t e;
-    s_at (cutoff_ms, e.cutoff);
+    codec_format_ms (cutoff_ms, e.cutoff);
     e.keys = zlistx_new ();
     zlistx_set_destructor (e.keys, (zlistx_destructor_fn *) zchunk_destroy);
     int rc = audit_flush (self, err) ? -1 : store_write (self->store, s_expire, &e, err);

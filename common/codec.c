@@ -7,6 +7,7 @@
 
 #include <czmq.h>
 #include <ctype.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
 #include <string.h>
@@ -484,6 +485,17 @@ codec_date_year (const char *date)
     return atoi (date);
 }
 
+//  Writes value as width decimal digits (the lowest ones): dates and times
+//  are made for every event and audit entry, so without printf.
+static void
+s_digits (char *out, unsigned value, int width)
+{
+    for (int i = width - 1; i >= 0; i--) {
+        out[i] = (char) ('0' + value % 10);
+        value /= 10;
+    }
+}
+
 void
 codec_format_date (int32_t days, char buf[11])
 {
@@ -496,8 +508,30 @@ codec_format_date (int32_t days, char buf[11])
     int d = doy - (153 * mp + 2) / 5 + 1;
     int m = mp + (mp < 10 ? 3 : -9);
     int y = yoe + era * 400 + (m <= 2);
-    snprintf (buf, 11, "%04u-%02u-%02u", (unsigned) y % 10000u, (unsigned) m % 100u,
-              (unsigned) d % 100u);
+    s_digits (buf, (unsigned) y, 4);
+    buf[4] = '-';
+    s_digits (buf + 5, (unsigned) m, 2);
+    buf[7] = '-';
+    s_digits (buf + 8, (unsigned) d, 2);
+    buf[10] = 0;
+}
+
+void
+codec_format_ms (int64_t ms, char buf[32])
+{
+    int64_t days = ms >= 0 ? ms / 86400000 : (ms - 86399999) / 86400000;
+    int64_t in_day = ms - days * 86400000;
+    codec_format_date ((int32_t) days, buf);
+    buf[10] = 'T';
+    s_digits (buf + 11, (unsigned) (in_day / 3600000), 2);
+    buf[13] = ':';
+    s_digits (buf + 14, (unsigned) (in_day / 60000 % 60), 2);
+    buf[16] = ':';
+    s_digits (buf + 17, (unsigned) (in_day / 1000 % 60), 2);
+    buf[19] = '.';
+    s_digits (buf + 20, (unsigned) (in_day % 1000), 3);
+    buf[23] = 'Z';
+    buf[24] = 0;
 }
 
 void
@@ -505,11 +539,22 @@ codec_now (char buf[32])
 {
     struct timespec ts;
     clock_gettime (CLOCK_REALTIME, &ts);
-    struct tm tm;
-    gmtime_r (&ts.tv_sec, &tm);
-    strftime (buf, 32, "%Y-%m-%dT%H:%M:%S", &tm);
-    size_t len = strlen (buf);
-    snprintf (buf + len, 32 - len, ".%03uZ", (unsigned) (ts.tv_nsec / 1000000) % 1000u);
+    codec_format_ms ((int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000, buf);
+}
+
+void
+codec_new_id (char *out, size_t size, const char *prefix)
+{
+    zuuid_t *uuid = zuuid_new ();
+    //  The second half of a version 4 uuid: its low 52 bits are all random.
+    const byte *random = zuuid_data (uuid) + 8;
+    uint64_t bits = 0;
+    for (size_t i = 0; i < 8; i++)
+        bits = (bits << 8) | random[i];
+    zuuid_destroy (&uuid);
+    uint64_t ms = (uint64_t) zclock_time () & 0xFFFFFFFFFFFFULL;
+    snprintf (out, size, "%s-%012" PRIx64 "%013" PRIx64, prefix, ms,
+              (uint64_t) (bits & 0xFFFFFFFFFFFFFULL));
 }
 
 //  --------------------------------------------------------------------------

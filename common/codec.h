@@ -80,7 +80,13 @@ int codec_parse_date (const char *text, size_t len, int32_t *days);
 int codec_date_year (const char *date);
 void codec_format_date (int32_t days, char buf[11]);
 //  Recording time now, UTC, millisecond precision.
+//  YYYY-MM-DDTHH:MM:SS.mmmZ (UTC) of ms since 1970.
+void codec_format_ms (int64_t ms, char buf[32]);
 void codec_now (char buf[32]);
+//  A fresh id: PREFIX, a dash, the time in ms (12 hex) and 52 random bits
+//  (13 hex). Ids made later sort later, so new records land at the end of
+//  every table keyed by them instead of on a random page.
+void codec_new_id (char *out, size_t size, const char *prefix);
 
 //  Packing helpers: key/value pairs into a map being packed.
 void pk_str (msgpack_packer *pk, const char *value);

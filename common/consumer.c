@@ -29,6 +29,7 @@ typedef struct {
     const msgpack_object *events;
     uint32_t count;
     uint64_t position;
+    store_steps_t steps;
 } batch_t;
 
 static int
@@ -143,10 +144,10 @@ s_apply_batch (store_tx_t *tx, void *arg)
         uint64_t seq = consumer_event_seq (event);
         if (seq != b->position + 1)
             continue;
-        batch_t one = {self, event, 1, 0};
+        batch_t one = {self, event, 1, 0, {false, false}};
         //  An event this service cannot use must not stall the stream.
-        if (store_nested (tx, s_apply_one, &one) != 0) {
-            if (store_failed (tx))
+        if (store_step (tx, &b->steps, s_apply_one, &one) != 0) {
+            if (store_failed (tx) || b->steps.redo)
                 return -1;
             zsys_warning ("event=consumer.skip producer=%s seq=%" PRIu64, self->instance,
                           seq);
@@ -163,9 +164,9 @@ s_apply_batch (store_tx_t *tx, void *arg)
 static void
 s_apply (consumer_t *self, const msgpack_object *events, uint32_t count)
 {
-    batch_t batch = {self, events, count, 0};
+    batch_t batch = {self, events, count, 0, {false, false}};
     oerr_t err;
-    if (store_write (self->store, s_apply_batch, &batch, &err) != 0) {
+    if (store_write_steps (self->store, s_apply_batch, &batch, &batch.steps, &err) != 0) {
         zsys_error ("event=consumer.store_error producer=%s message=\"%s\"",
                     self->instance, err.message);
         return;

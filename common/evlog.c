@@ -27,6 +27,23 @@ s_index_subject (store_tx_t *tx, const char *subject, uint64_t seq)
     return store_put (tx, "subjects", key, len + 9, "", 0);
 }
 
+//  instance:seq, made for every event, so without printf.
+static void
+s_eid (char eid[CODEC_ID_MAX + 24], const char *instance, uint64_t seq)
+{
+    size_t len = strnlen (instance, CODEC_ID_MAX);
+    memcpy (eid, instance, len);
+    eid[len++] = ':';
+    char digits[21];
+    size_t n = 0;
+    do
+        digits[n++] = (char) ('0' + seq % 10);
+    while ((seq /= 10) > 0);
+    while (n > 0)
+        eid[len++] = digits[--n];
+    eid[len] = 0;
+}
+
 uint64_t
 evlog_append (store_tx_t *tx, const evlog_meta_t *meta, const kv_t *fields,
               msgpack_sbuffer *out)
@@ -35,7 +52,7 @@ evlog_append (store_tx_t *tx, const evlog_meta_t *meta, const kv_t *fields,
     if (store_failed (tx))
         return 0;
     char eid[CODEC_ID_MAX + 24], at[32];
-    snprintf (eid, sizeof eid, "%s:%" PRIu64, meta->instance, seq);
+    s_eid (eid, meta->instance, seq);
     codec_now (at);
     msgpack_sbuffer_clear (out);
     msgpack_packer pk;

@@ -298,12 +298,18 @@ request_send (request_t *self, zsock_t *router)
         msgpack_sbuffer_clear (&self->reply);
         codec_pack_error (&self->reply, &self->err, self->rid);
     }
-    zmsg_t *msg = zmsg_new ();
-    zmsg_append (msg, &self->routing);
-    if (self->delimiter)
-        zmsg_addmem (msg, "", 0);
-    zmsg_addmem (msg, self->reply.data, self->reply.size);
-    return s_send_now (&msg, router);
+    //  Frame by frame, without waiting (as s_send_now): a ROUTER refuses or
+    //  drops a whole message at its first frame, so none goes out in part.
+    void *handle = zsock_resolve (router);
+    int rc = self->routing
+                 ? zframe_send (&self->routing, router, ZFRAME_MORE | ZFRAME_DONTWAIT)
+                 : -1;
+    if (rc == 0 && self->delimiter)
+        rc = zmq_send (handle, "", 0, ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0 ? -1 : 0;
+    if (rc == 0)
+        rc = zmq_send (handle, self->reply.data, self->reply.size, ZMQ_DONTWAIT) < 0 ? -1
+                                                                                     : 0;
+    return rc;
 }
 
 void

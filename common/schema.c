@@ -175,6 +175,18 @@ s_check_unknown (const msgpack_object *map, const field_t *fields,
     return 0;
 }
 
+//  prefix.name, cut to fit: made for every field checked, so no printf.
+static void
+s_path (char path[96], const char *prefix, const char *name)
+{
+    size_t plen = strnlen (prefix, 94), nlen = strnlen (name, 94 - plen);
+    memcpy (path, prefix, plen);
+    if (plen)
+        path[plen++] = '.';
+    memcpy (path + plen, name, nlen);
+    path[plen + nlen] = 0;
+}
+
 static int
 s_check_map (const msgpack_object *map, const field_t *fields, const char *const *ignore,
              const char *prefix, oerr_t *err)
@@ -183,7 +195,7 @@ s_check_map (const msgpack_object *map, const field_t *fields, const char *const
         return -1;
     for (const field_t *f = fields; f->name; f++) {
         char path[96];
-        snprintf (path, sizeof path, "%s%s%s", prefix, *prefix ? "." : "", f->name);
+        s_path (path, prefix, f->name);
         const msgpack_object *v = obj_get (map, f->name);
         if (!v || v->type == MSGPACK_OBJECT_NIL) {
             if (f->required)

@@ -80,8 +80,10 @@ s_on_command (zloop_t *loop, zsock_t *reader, void *arg)
     request_t **ready =
         (request_t **) zmalloc (sizeof (request_t *) * self->args.batch_max);
     size_t count = 0;
-    do {
-        zmsg_t *msg = zmsg_recv (reader);
+    zmsg_t *msg;
+    //  Until the queue is empty (the socket does not wait): cheaper than
+    //  asking ZMQ_EVENTS after every command.
+    while (count < self->args.batch_max && (msg = zmsg_recv (reader))) {
         //  Only a service with keys has callers to tell apart.
         char key[POLICY_KEY_LEN + 1] = "";
         if (self->policy)
@@ -98,7 +100,7 @@ s_on_command (zloop_t *loop, zsock_t *reader, void *arg)
             zlist_append (self->parked, request);
         else
             ready[count++] = request;
-    } while (count < self->args.batch_max && (zsock_events (reader) & ZMQ_POLLIN));
+    }
     service_execute (self, ready, count);
     free (ready);
     return 0;
@@ -326,6 +328,10 @@ static int
 s_open_sockets (service_t *self, char *err, size_t errlen)
 {
     self->router = s_bind (self, ZMQ_ROUTER, self->args.entry.command, 0, err, errlen);
+    //  Read only when zloop says a command waits; then until none is left
+    //  (s_on_command): a receive that never blocks.
+    if (self->router)
+        zsock_set_rcvtimeo (self->router, 0);
     self->pub = self->router
                     ? s_bind (self, ZMQ_XPUB, self->args.entry.events, 0, err, errlen)
                     : NULL;

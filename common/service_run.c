@@ -21,6 +21,7 @@ typedef struct {
     request_t **requests;
     size_t count;
     uint64_t head; //  the stream head if this transaction commits
+    store_steps_t steps;
 } batch_t;
 
 //  --------------------------------------------------------------------------
@@ -89,8 +90,14 @@ cmd_emit (cmd_ctx_t *ctx, const char *type, const char *date, const char *subjec
     uint64_t seq = evlog_append (ctx->tx, &meta, fields, &ctx->event);
     if (!seq)
         return cmd_store_fail (ctx);
+    //  service.office/ (the subscription topic), without printf: per event.
     char topic[2 * CODEC_ID_MAX + 3];
-    snprintf (topic, sizeof topic, "%s.%s/", meta.service, meta.office);
+    size_t slen = strnlen (meta.service, CODEC_ID_MAX),
+           olen = strnlen (meta.office, CODEC_ID_MAX);
+    memcpy (topic, meta.service, slen);
+    topic[slen] = '.';
+    memcpy (topic + slen + 1, meta.office, olen);
+    memcpy (topic + slen + 1 + olen, "/", 2);
     request_add_event (ctx->request, topic, ctx->event.data, ctx->event.size);
     ctx->last_seq = seq;
     return 0;
@@ -192,7 +199,7 @@ s_recall (store_tx_t *tx, request_t *request)
 }
 
 static void
-s_run_one (service_t *self, store_tx_t *tx, request_t *request)
+s_run_one (service_t *self, batch_t *batch, store_tx_t *tx, request_t *request)
 {
     request_clear_events (request);
     if (request_failed (request) || s_recall (tx, request))
@@ -207,9 +214,10 @@ s_run_one (service_t *self, store_tx_t *tx, request_t *request)
                      {0, NULL, 0}};
     kv_init (&ctx.reply);
     msgpack_sbuffer_init (&ctx.event);
-    if (store_nested (tx, s_run_handler, &ctx) != 0 && !store_failed (tx)) {
-        //  When the store failed (a full map) the whole batch runs again
-        //  or fails as one, so this command is not marked failed here.
+    if (store_step (tx, &batch->steps, s_run_handler, &ctx) != 0 && !store_failed (tx)
+        && !batch->steps.redo) {
+        //  When the store failed (a full map) or the batch runs again
+        //  nested, this command is not marked failed here.
         if (ctx.err.code == ERR_NONE)
             oerr_set (&ctx.err, ERR_INTERNAL, NULL, "store failure");
         request_clear_events (request);
@@ -223,8 +231,10 @@ static int
 s_run_batch (store_tx_t *tx, void *arg)
 {
     batch_t *batch = (batch_t *) arg;
-    for (size_t i = 0; i < batch->count && !store_failed (tx); i++)
-        s_run_one (batch->service, tx, batch->requests[i]);
+    for (size_t i = 0; i < batch->count && !store_failed (tx) && !batch->steps.redo; i++)
+        s_run_one (batch->service, batch, tx, batch->requests[i]);
+    if (batch->steps.redo)
+        return -1;
     if (!store_failed (tx))
         batch->head = evlog_head (tx);
     return 0;
@@ -245,10 +255,13 @@ s_count (service_t *self, request_t *request)
 void
 service_execute (service_t *self, request_t **requests, size_t count)
 {
-    batch_t batch = {self, requests, count, self->head};
+    batch_t batch = {self, requests, count, self->head, {false, false}};
     oerr_t err = {ERR_NONE, "", "", false};
-    int rc = count ? store_write (self->store, s_run_batch, &batch, &err) : 0;
-    //  rc -1 with err unset is a refusal by s_run_batch, which never refuses.
+    int rc =
+        count ? store_write_steps (self->store, s_run_batch, &batch, &batch.steps, &err)
+              : 0;
+    //  s_run_batch refuses only to run again nested, which store_write_steps
+    //  does: an error here is the store's.
     telemetry_batch (self->telemetry, count, rc == 0);
     //  The head moves only once committed: a commit can still fail (disk full).
     if (rc == 0)

@@ -23,7 +23,8 @@ struct _store_t {
 struct _store_tx_t {
     store_t *store;
     MDB_txn *txn;
-    int rc; //  first LMDB failure inside the transaction, 0 if none
+    int rc;          //  first LMDB failure inside the transaction, 0 if none
+    uint64_t writes; //  changes asked of this transaction so far
 };
 
 static int
@@ -144,7 +145,7 @@ s_grow (store_t *self, oerr_t *err)
 static int
 s_run (store_t *self, store_fn *fn, void *arg, unsigned flags, oerr_t *err)
 {
-    store_tx_t tx = {self, NULL, 0};
+    store_tx_t tx = {self, NULL, 0, 0};
     int rc = mdb_txn_begin (self->env, NULL, flags, &tx.txn);
     if (rc == MDB_MAP_RESIZED) {
         mdb_env_set_mapsize (self->env, 0);
@@ -187,7 +188,7 @@ store_read (store_t *self, store_fn *fn, void *arg, oerr_t *err)
 int
 store_nested (store_tx_t *tx, store_fn *fn, void *arg)
 {
-    store_tx_t child = {tx->store, NULL, 0};
+    store_tx_t child = {tx->store, NULL, 0, 0};
     int rc = mdb_txn_begin (tx->store->env, tx->txn, 0, &child.txn);
     if (rc) {
         tx->rc = rc;
@@ -213,6 +214,34 @@ bool
 store_failed (store_tx_t *tx)
 {
     return tx->rc != 0;
+}
+
+int
+store_step (store_tx_t *tx, store_steps_t *steps, store_fn *fn, void *arg)
+{
+    if (steps->nested)
+        return store_nested (tx, fn, arg);
+    uint64_t writes = tx->writes;
+    int rc = fn (tx, arg);
+    //  A full map re-runs the whole batch anyway (store_write grows it).
+    if (rc != 0 && tx->rc != MDB_MAP_FULL && (tx->writes != writes || tx->rc != 0))
+        steps->redo = true;
+    return rc;
+}
+
+int
+store_write_steps (store_t *self, store_fn *fn, void *arg, store_steps_t *steps,
+                   oerr_t *err)
+{
+    steps->nested = false;
+    steps->redo = false;
+    int rc = store_write (self, fn, arg, err);
+    if (rc != 0 && steps->redo) {
+        steps->nested = true;
+        steps->redo = false;
+        rc = store_write (self, fn, arg, err);
+    }
+    return rc;
 }
 
 static int
@@ -264,6 +293,7 @@ s_put (store_tx_t *tx, const char *table, const void *key, size_t klen, const vo
     if (s_dbi (tx, table, &dbi))
         return -1;
     MDB_val k = {klen, (void *) key}, v = {vlen, (void *) val};
+    tx->writes++;
     int rc = mdb_put (tx->txn, dbi, &k, &v, flags);
     return rc ? s_fail (tx, rc) : 0;
 }
@@ -289,6 +319,7 @@ store_del (store_tx_t *tx, const char *table, const void *key, size_t klen)
     if (s_dbi (tx, table, &dbi))
         return -1;
     MDB_val k = {klen, (void *) key};
+    tx->writes++;
     int rc = mdb_del (tx->txn, dbi, &k, NULL);
     return rc && rc != MDB_NOTFOUND ? s_fail (tx, rc) : 0;
 }
@@ -390,6 +421,7 @@ store_del_prefix (store_tx_t *tx, const char *table, const void *prefix, size_t 
     MDB_val k = {plen, (void *) prefix}, v;
     int rc = mdb_cursor_get (cursor, &k, &v, MDB_SET_RANGE);
     while (rc == 0 && k.mv_size >= plen && memcmp (k.mv_data, prefix, plen) == 0) {
+        tx->writes++;
         rc = mdb_cursor_del (cursor, 0);
         //  Re-seek rather than trust the cursor's place after a delete.
         k.mv_size = plen;

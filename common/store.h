@@ -37,6 +37,23 @@ int store_nested (store_tx_t *tx, store_fn *fn, void *arg);
 //  True when an LMDB call inside tx failed (the whole transaction aborts).
 bool store_failed (store_tx_t *tx);
 
+//  A batch of steps (commands, events) in one transaction, where a step that
+//  fails must fail alone. A nested transaction per step costs a copy of
+//  every page it touches, so steps run directly in the transaction; only
+//  when one fails after it changed something does the batch run again
+//  (store_write_steps) with each step nested.
+typedef struct {
+    bool nested; //  this run nests each step
+    bool redo;   //  a step failed after changes: abort, run again nested
+} store_steps_t;
+//  Runs fn as one step of the batch in tx; returns fn's result. After it
+//  set steps->redo the caller stops and returns -1 from its store_fn.
+int store_step (store_tx_t *tx, store_steps_t *steps, store_fn *fn, void *arg);
+//  store_write for a batch of store_step calls: the second run, nested,
+//  when the first asked for it.
+int store_write_steps (store_t *self, store_fn *fn, void *arg, store_steps_t *steps,
+                       oerr_t *err);
+
 //  0 found (val points into the map, valid until the transaction ends),
 //  1 not found, -1 failure.
 int store_get (store_tx_t *tx, const char *table, const void *key, size_t klen,

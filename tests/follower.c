@@ -60,10 +60,47 @@ s_stats (cmd_ctx_t *ctx)
     return 0;
 }
 
+//  Emits an event and stores the note; with "fail" it then refuses, after
+//  both changes, so the runtime must undo them for this command alone.
+static int
+s_note (cmd_ctx_t *ctx)
+{
+    char id[CODEC_ID_MAX + 1] = "";
+    map_str (cmd_body (ctx), "id", id, sizeof id);
+    kv_t fields;
+    kv_init (&fields);
+    int rc = cmd_emit (ctx, "note.added", "2020-01-01", id, &fields);
+    kv_destroy (&fields);
+    if (rc || store_put (cmd_tx (ctx), "seen", id, strlen (id), "note", 4))
+        return cmd_store_fail (ctx);
+    if (map_bool (cmd_body (ctx), "fail", false))
+        return cmd_fail (ctx, ERR_FAILED_PRECONDITION, "fail", "asked to fail");
+    kv_str (cmd_reply (ctx), "id", id);
+    return 0;
+}
+
+//  Whether a note is stored: proof that a refused note left nothing.
+static int
+s_has_note (cmd_ctx_t *ctx)
+{
+    char id[CODEC_ID_MAX + 1] = "";
+    map_str (cmd_body (ctx), "id", id, sizeof id);
+    int rc = store_get (cmd_tx (ctx), "seen", id, strlen (id), NULL, NULL);
+    if (rc < 0)
+        return cmd_store_fail (ctx);
+    kv_bool (cmd_reply (ctx), "stored", rc == 0);
+    return 0;
+}
+
 static const field_t s_no_fields[] = {{NULL, 0, false, 0, 0, 0, NULL, NULL}};
+static const field_t s_note_fields[] = {{"id", F_ID, true, 0, 0, 0, NULL, NULL},
+                                        {"fail", F_BOOL, false, 0, 0, 0, NULL, NULL},
+                                        {NULL, 0, false, 0, 0, 0, NULL, NULL}};
 
 static const command_t s_commands[] = {
     {"follower.stats", s_no_fields, s_stats, true, true},
+    {"follower.note", s_note_fields, s_note, false, false},
+    {"follower.has_note", s_note_fields, s_has_note, true, false},
     {NULL, NULL, NULL, false, false}};
 
 static const service_def_t s_follower = {"follower", s_tables, s_commands, s_follows,

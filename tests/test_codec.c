@@ -262,9 +262,35 @@ test_schema (void)
     kv_destroy (&kv);
 }
 
+//  Times as events and the audit trail carry them, and ids that sort by the
+//  time they were made.
+static void
+test_times_and_ids (void)
+{
+    char at[32];
+    codec_format_ms (0, at);
+    CHECK (streq (at, "1970-01-01T00:00:00.000Z"));
+    codec_format_ms (1767225599999, at);
+    CHECK (streq (at, "2025-12-31T23:59:59.999Z"));
+    codec_format_ms (951782400123, at); //  a leap day
+    CHECK (streq (at, "2000-02-29T00:00:00.123Z"));
+    codec_format_ms (-1, at);
+    CHECK (streq (at, "1969-12-31T23:59:59.999Z"));
+    char first[CODEC_ID_MAX + 1], second[CODEC_ID_MAX + 1], small[8];
+    codec_new_id (first, sizeof first, "c");
+    zclock_sleep (2);
+    codec_new_id (second, sizeof second, "c");
+    CHECK (strlen (first) == 27 && strncmp (first, "c-", 2) == 0);
+    CHECK (strspn (first + 2, "0123456789abcdef") == 25);
+    CHECK (codec_valid_id (first, strlen (first)) && strcmp (first, second) < 0);
+    codec_new_id (small, sizeof small, "c"); //  cut, never past the buffer
+    CHECK (strlen (small) == 7);
+}
+
 int
 main (void)
 {
+    test_times_and_ids ();
     test_malformed ();
     test_round_trip ();
     test_validators ();

@@ -105,6 +105,89 @@ s_big (store_tx_t *tx, void *arg)
     return 0;
 }
 
+//  A batch of five steps writing s/0..s/4; step `fail` refuses, after its
+//  put when `after_write`. runs counts the passes over the batch.
+typedef struct {
+    store_steps_t steps;
+    int fail;
+    bool after_write;
+    int runs;
+    int step;
+} steps_t;
+
+static int
+s_one_step (store_tx_t *tx, void *arg)
+{
+    steps_t *b = (steps_t *) arg;
+    char key[8];
+    snprintf (key, sizeof key, "s/%d", b->step);
+    if (b->step == b->fail && !b->after_write)
+        return -1;
+    if (store_put (tx, "things", key, strlen (key), "v", 1))
+        return -1;
+    return b->step == b->fail ? -1 : 0;
+}
+
+static int
+s_steps (store_tx_t *tx, void *arg)
+{
+    steps_t *b = (steps_t *) arg;
+    b->runs++;
+    for (b->step = 0; b->step < 5; b->step++) {
+        store_step (tx, &b->steps, s_one_step, b);
+        if (b->steps.redo)
+            return -1;
+    }
+    return 0;
+}
+
+static int
+s_clear_steps (store_tx_t *tx, void *arg)
+{
+    (void) arg;
+    return store_del_prefix (tx, "things", "s/", 2);
+}
+
+static int
+s_has_step2 (store_tx_t *tx, void *arg)
+{
+    work_t *w = (work_t *) arg;
+    w->count = store_get (tx, "things", "s/2", 3, NULL, NULL) == 0;
+    return 0;
+}
+
+static int
+s_count_steps (store_tx_t *tx, void *arg)
+{
+    work_t *w = (work_t *) arg;
+    w->count = 0;
+    return store_scan (tx, "things", "s/", 2, "s/", 2, s_count, w);
+}
+
+//  A step that refuses before writing costs nothing more; one that refuses
+//  after writing makes the batch run again nested, and fails alone.
+static void
+test_steps (store_t *store)
+{
+    oerr_t err;
+    work_t w = {0, 0};
+    steps_t b = {{false, false}, 2, false, 0, 0};
+    CHECK (store_write_steps (store, s_steps, &b, &b.steps, &err) == 0 && b.runs == 1
+           && !b.steps.nested);
+    CHECK (store_read (store, s_count_steps, &w, &err) == 0 && w.count == 4);
+    CHECK (store_write (store, s_clear_steps, NULL, &err) == 0);
+    b = (steps_t){{false, false}, 2, true, 0, 0};
+    CHECK (store_write_steps (store, s_steps, &b, &b.steps, &err) == 0 && b.runs == 2
+           && b.steps.nested);
+    CHECK (store_read (store, s_count_steps, &w, &err) == 0 && w.count == 4);
+    CHECK (store_read (store, s_has_step2, &w, &err) == 0 && w.count == 0);
+    CHECK (store_write (store, s_clear_steps, NULL, &err) == 0);
+    b = (steps_t){{false, false}, -1, true, 0, 0};
+    CHECK (store_write_steps (store, s_steps, &b, &b.steps, &err) == 0 && b.runs == 1);
+    CHECK (store_read (store, s_count_steps, &w, &err) == 0 && w.count == 5);
+    CHECK (store_write (store, s_clear_steps, NULL, &err) == 0);
+}
+
 int
 main (void)
 {
@@ -119,6 +202,7 @@ main (void)
     CHECK (store_write (store, s_nested, NULL, &err)
            != 0); //  the failed append aborts all
     CHECK (store_read (store, s_after_nested, &w, &err) == 0 && w.count == 4);
+    test_steps (store);
     //  Write 8 MiB into a 1 MiB map: it grows and keeps everything.
     for (w.step = 0; w.step < 8; w.step++)
         CHECK (store_write (store, s_big, &w, &err) == 0);

@@ -182,7 +182,5 @@ fb_new_id (cmd_ctx_t *ctx, const char *prefix, char id[FB_ID_SIZE])
         map_str (body, "id", id, FB_ID_SIZE);
         return;
     }
-    zuuid_t *uuid = zuuid_new ();
-    snprintf (id, FB_ID_SIZE, "%s-%.16s", prefix, zuuid_str_canonical (uuid));
-    zuuid_destroy (&uuid);
+    codec_new_id (id, FB_ID_SIZE, prefix);
 }

@@ -243,11 +243,8 @@ s_register (cmd_ctx_t *ctx)
     memset (&c, 0, sizeof c);
     if (map_has (body, "id"))
         map_str (body, "id", c.id, sizeof c.id);
-    else {
-        zuuid_t *uuid = zuuid_new ();
-        snprintf (c.id, sizeof c.id, "c-%.16s", zuuid_str_canonical (uuid));
-        zuuid_destroy (&uuid);
-    }
+    else
+        codec_new_id (c.id, sizeof c.id, "c");
     const void *stored;
     size_t size;
     int rc =

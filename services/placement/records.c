@@ -309,9 +309,7 @@ rec_new_id (cmd_ctx_t *ctx, const char *prefix, char id[PL_ID_SIZE])
         map_str (cmd_body (ctx), "id", id, PL_ID_SIZE);
         return;
     }
-    zuuid_t *uuid = zuuid_new ();
-    snprintf (id, PL_ID_SIZE, "%s-%.16s", prefix, zuuid_str_canonical (uuid));
-    zuuid_destroy (&uuid);
+    codec_new_id (id, PL_ID_SIZE, prefix);
 }
 
 const char *

@@ -156,37 +156,50 @@ training_agg_apply (store_tx_t *tx, const agg_event_t *ev)
 //  --------------------------------------------------------------------------
 //  Reading
 
+//  The most members one cohort had at its meetings in the period, overall
+//  and at each number: the basis of the attendance figures.
+typedef struct {
+    int64_t most;
+    int64_t most_at[RS_MEETINGS];
+} cohort_most_t;
+
 typedef struct {
     size_t plen;
     const char *to;
     rs_training_t *out;
-    zhashx_t *cohorts; //  cohort -> most members seen at one of its meetings
-    zhashx_t *numbers; //  "number cohort" -> the same at its meetings of that number
+    zhashx_t *cohorts; //  cohort -> cohort_most_t
 } scan_t;
 
-//  Keeps the most of value and what key already has.
-static void
-s_most (zhashx_t *hash, const char *key, int64_t value)
+//  1 .. RS_MEETINGS, or 0 for any other text: read for every meeting in the
+//  period, so without strtol's locale and errno.
+static int
+s_number (const char *text, size_t len)
 {
-    intptr_t most = (intptr_t) zhashx_lookup (hash, key);
-    if (value > most)
-        zhashx_update (hash, key, (void *) (intptr_t) value);
+    int n = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (text[i] < '0' || text[i] > '9' || n > RS_MEETINGS)
+            return 0;
+        n = n * 10 + (text[i] - '0');
+    }
+    return len > 0 && n >= 1 && n <= RS_MEETINGS ? n : 0;
 }
 
-//  A meeting numbered 1 .. RS_MEETINGS counts for attendance by number.
 static void
-s_meeting_number (scan_t *s, const char *cohort, const char *number, int64_t members,
-                  int64_t present)
+s_cohort_free (void **item)
 {
-    char *end;
-    long n = strtol (number, &end, 10);
-    if (*end || n < 1 || n > RS_MEETINGS)
-        return;
-    s->out->by_present[n - 1] += present;
-    s->out->by_places[n - 1] += members;
-    char key[AGG_ID + 24];
-    snprintf (key, sizeof key, "%ld %s", n, cohort);
-    s_most (s->numbers, key, members);
+    free (*item);
+    *item = NULL;
+}
+
+static cohort_most_t *
+s_cohort (scan_t *s, const char *name)
+{
+    cohort_most_t *c = (cohort_most_t *) zhashx_lookup (s->cohorts, name);
+    if (!c) {
+        c = (cohort_most_t *) zmalloc (sizeof *c);
+        zhashx_insert (s->cohorts, name, c);
+    }
+    return c;
 }
 
 //  Key parts after the office: date, then the rest.
@@ -214,27 +227,35 @@ s_meeting_each (const void *key, size_t klen, const void *val, size_t vlen, void
             present = agg_get_i64 ((const uint8_t *) val + 8, 8);
     s->out->present += present;
     s->out->places += members;
-    char name[AGG_ID], number[24];
+    char name[AGG_ID];
     size_t len = strnlen (cohort, rest), nlen = len < rest ? rest - len - 1 : 0;
-    if (len >= sizeof name || nlen >= sizeof number)
+    if (len >= sizeof name)
         return 0;
     memcpy (name, cohort, len);
     name[len] = 0;
-    memcpy (number, cohort + len + (nlen ? 1 : 0), nlen);
-    number[nlen] = 0;
-    s_most (s->cohorts, name, members);
-    s_meeting_number (s, name, number, members, present);
+    cohort_most_t *c = s_cohort (s, name);
+    if (members > c->most)
+        c->most = members;
+    //  A meeting numbered 1 .. RS_MEETINGS counts for attendance by number.
+    int n = s_number (cohort + len + 1, nlen);
+    if (n) {
+        s->out->by_present[n - 1] += present;
+        s->out->by_places[n - 1] += members;
+        if (members > c->most_at[n - 1])
+            c->most_at[n - 1] = members;
+    }
     return 0;
 }
 
-//  The basis of each number: the most members of each cohort, summed.
+//  The bases: the most members of each cohort, summed.
 static void
-s_number_members (scan_t *s)
+s_sum_members (scan_t *s)
 {
-    for (void *m = zhashx_first (s->numbers); m; m = zhashx_next (s->numbers)) {
-        long n = strtol ((const char *) zhashx_cursor (s->numbers), NULL, 10);
-        if (n >= 1 && n <= RS_MEETINGS)
-            s->out->by_members[n - 1] += (intptr_t) m;
+    for (cohort_most_t *c = (cohort_most_t *) zhashx_first (s->cohorts); c;
+         c = (cohort_most_t *) zhashx_next (s->cohorts)) {
+        s->out->members += c->most;
+        for (int n = 0; n < RS_MEETINGS; n++)
+            s->out->by_members[n] += c->most_at[n];
     }
 }
 
@@ -285,18 +306,14 @@ training_agg_read (store_tx_t *tx, const rs_period_t *p, rs_training_t *out)
         out->cohorts_waiting = 0;
     if (strcmp (p->from, p->to) > 0)
         return 0;
-    scan_t s = {0, p->to, out, zhashx_new (), zhashx_new ()};
-    int rc = s.cohorts && s.numbers ? 0 : -1;
-    if (rc == 0)
-        rc = s_scan (tx, p, "meetings", s_meeting_each, &s);
-    for (void *m = s.cohorts ? zhashx_first (s.cohorts) : NULL; m;
-         m = zhashx_next (s.cohorts))
-        out->members += (intptr_t) m;
-    if (s.numbers)
-        s_number_members (&s);
+    scan_t s = {0, p->to, out, zhashx_new ()};
+    if (!s.cohorts)
+        return -1;
+    zhashx_set_destructor (s.cohorts, s_cohort_free);
+    int rc = s_scan (tx, p, "meetings", s_meeting_each, &s);
+    s_sum_members (&s);
     if (rc == 0)
         rc = s_scan (tx, p, "goals", s_goal_each, &s);
     zhashx_destroy (&s.cohorts);
-    zhashx_destroy (&s.numbers);
     return rc;
 }

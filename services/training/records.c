@@ -100,9 +100,7 @@ tr_link (store_tx_t *tx, const char *candidate, char kind, const char *ref)
 void
 tr_new_id (char *out, const char *prefix)
 {
-    zuuid_t *uuid = zuuid_new ();
-    snprintf (out, TR_ID, "%s-%.16s", prefix, zuuid_str_canonical (uuid));
-    zuuid_destroy (&uuid);
+    codec_new_id (out, TR_ID, prefix);
 }
 
 const char *
