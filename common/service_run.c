@@ -277,11 +277,14 @@ service_execute (service_t *self, request_t **requests, size_t count)
     for (size_t i = 0; i < count; i++)
         service_audit (self, requests[i]);
     service_audit_flush (self);
+    //  Every reply first: the last of a batch need not wait for the others'
+    //  hints and bookkeeping (a hint a moment later costs nobody anything).
+    for (size_t i = 0; i < count; i++)
+        request_send (requests[i], self->router);
     for (size_t i = 0; i < count; i++) {
         request_publish (requests[i], self->pub);
         s_count (self, requests[i]);
         request_log_refusal (requests[i], &self->refusals, self->args.entry.instance);
-        request_send (requests[i], self->router);
         request_destroy (&requests[i]);
     }
 }
