@@ -255,11 +255,11 @@ obj_str (const msgpack_object *obj, char *buf, size_t size)
     return 0;
 }
 
-static bool
-s_skipped (const msgpack_object *key, const char *const *skip)
+bool
+obj_is_one_of (const msgpack_object *obj, const char *const *names)
 {
-    for (size_t i = 0; skip && skip[i]; i++)
-        if (obj_is_str (key, skip[i]))
+    for (size_t i = 0; names && names[i]; i++)
+        if (obj_is_str (obj, names[i]))
             return true;
     return false;
 }
@@ -269,7 +269,7 @@ s_counted (const msgpack_object *map, const char *const *skip)
 {
     uint32_t count = 0;
     for (uint32_t i = 0; i < map->via.map.size; i++)
-        count += s_skipped (&map->via.map.ptr[i].key, skip) ? 0 : 1;
+        count += obj_is_one_of (&map->via.map.ptr[i].key, skip) ? 0 : 1;
     return count;
 }
 
@@ -290,7 +290,7 @@ obj_same (const msgpack_object *a, const msgpack_object *b, const char *const *s
         return false;
     for (uint32_t i = 0; i < a->via.map.size; i++) {
         const msgpack_object_kv *pair = &a->via.map.ptr[i];
-        if (s_skipped (&pair->key, skip))
+        if (obj_is_one_of (&pair->key, skip))
             continue;
         char key[CODEC_ID_MAX + 1];
         const msgpack_object *other =

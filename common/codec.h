@@ -53,6 +53,8 @@ const msgpack_object *msg_root (msg_t *self);
 //  Looks a key up in a map object; NULL when absent or obj is not a map.
 const msgpack_object *obj_get (const msgpack_object *map, const char *key);
 bool obj_is_str (const msgpack_object *obj, const char *value);
+//  True when obj is a string equal to one of names (NULL-terminated, or NULL).
+bool obj_is_one_of (const msgpack_object *obj, const char *const *names);
 //  Copies a str object into buf (NUL-terminated); -1 if not a str or too long.
 int obj_str (const msgpack_object *obj, char *buf, size_t size);
 //  Equal values, with maps compared regardless of key order; at the top

@@ -155,15 +155,6 @@ evlog_replay_filtered (store_tx_t *tx, uint64_t from, uint32_t max,
     return rc;
 }
 
-static bool
-s_dropped (const msgpack_object *key, const char *const *drop)
-{
-    for (size_t i = 0; drop && drop[i]; i++)
-        if (obj_is_str (key, drop[i]))
-            return true;
-    return false;
-}
-
 //  Re-packs one stored event with the subject replaced and fields dropped.
 static int
 s_rewrite (store_tx_t *tx, uint64_t seq, const char *subject, const char *token,
@@ -184,7 +175,7 @@ s_rewrite (store_tx_t *tx, uint64_t seq, const char *subject, const char *token,
     kv_init (&out);
     for (uint32_t i = 0; i < map->via.map.size; i++) {
         const msgpack_object_kv *pair = &map->via.map.ptr[i];
-        if (s_dropped (&pair->key, drop))
+        if (obj_is_one_of (&pair->key, drop))
             continue;
         char name[64];
         if (obj_str (&pair->key, name, sizeof name))

@@ -142,22 +142,13 @@ s_check_value (const msgpack_object *v, const field_t *f, const char *path, oerr
     }
 }
 
-static bool
-s_listed (const msgpack_object *key, const char *const *names)
-{
-    for (int i = 0; names && names[i]; i++)
-        if (obj_is_str (key, names[i]))
-            return true;
-    return false;
-}
-
 static int
 s_check_unknown (const msgpack_object *map, const field_t *fields,
                  const char *const *ignore, const char *prefix, oerr_t *err)
 {
     for (uint32_t i = 0; i < map->via.map.size; i++) {
         const msgpack_object *key = &map->via.map.ptr[i].key;
-        bool known = s_listed (key, ignore);
+        bool known = obj_is_one_of (key, ignore);
         for (const field_t *f = fields; !known && f->name; f++)
             known = obj_is_str (key, f->name);
         if (!known) {

@@ -79,11 +79,14 @@ s_on_command (zloop_t *loop, zsock_t *reader, void *arg)
     service_t *self = (service_t *) arg;
     request_t **ready =
         (request_t **) zmalloc (sizeof (request_t *) * self->args.batch_max);
-    size_t count = 0;
+    size_t count = 0, received = 0;
     zmsg_t *msg;
     //  Until the queue is empty (the socket does not wait): cheaper than
-    //  asking ZMQ_EVENTS after every command.
-    while (count < self->args.batch_max && (msg = zmsg_recv (reader))) {
+    //  asking ZMQ_EVENTS after every command. Bounded by what was received
+    //  too, so that a stream of queries answered here cannot keep the
+    //  loop's timers (and a stop) waiting.
+    while (count < self->args.batch_max && received++ < 4 * self->args.batch_max
+           && (msg = zmsg_recv (reader))) {
         //  Only a service with keys has callers to tell apart.
         char key[POLICY_KEY_LEN + 1] = "";
         if (self->policy)

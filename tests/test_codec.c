@@ -1,6 +1,8 @@
 /*  test_codec - decoding limits, validators and round trips.  */
 #include "kv.h"
 #include "schema.h"
+#include "digest.h"
+#include "json.h"
 #include "testkit.h"
 
 static bool
@@ -287,10 +289,55 @@ test_times_and_ids (void)
     CHECK (strlen (small) == 7);
 }
 
+static void
+s_digest_of (const char *json, char out[DIGEST_HEX + 1])
+{
+    msgpack_sbuffer buf;
+    msgpack_sbuffer_init (&buf);
+    msgpack_packer pk;
+    msgpack_packer_init (&pk, &buf, msgpack_sbuffer_write);
+    char err[128];
+    oerr_t oerr;
+    static const char *const skip[] = {"rid", NULL};
+    out[0] = 0;
+    msg_t *msg = json_to_msgpack (json, strlen (json), &pk, err, sizeof err) == 0
+                     ? msg_decode (buf.data, buf.size, &oerr)
+                     : NULL;
+    CHECK (msg && obj_digest (msg_root (msg), skip, out) == 0);
+    msg_destroy (&msg);
+    msgpack_sbuffer_destroy (&buf);
+}
+
+//  A digest ignores the order of map keys (at every depth) and the skipped
+//  top-level keys, and nothing else.
+static void
+test_digest (void)
+{
+    char a[DIGEST_HEX + 1], b[DIGEST_HEX + 1];
+    s_digest_of ("{\"x\":1,\"m\":{\"p\":true,\"q\":[1,\"2\"]},\"rid\":\"r1\"}", a);
+    CHECK (strlen (a) == DIGEST_HEX);
+    s_digest_of ("{\"m\":{\"q\":[1,\"2\"],\"p\":true},\"x\":1}", b);
+    CHECK (streq (a, b));
+    const char *others[] = {
+        "{\"x\":2,\"m\":{\"p\":true,\"q\":[1,\"2\"]}}",           //  a value
+        "{\"x\":1.0,\"m\":{\"p\":true,\"q\":[1,\"2\"]}}",         //  a type
+        "{\"x\":1,\"m\":{\"p\":true,\"q\":[\"2\",1]}}",           //  an array's order
+        "{\"x\":1,\"m\":{\"p\":true,\"q\":[1,\"2\"],\"rid\":1}}", //  skipped at the top
+                                                                  //  only
+        "{\"x\":1,\"m\":{\"p\":true}}",                           //  a key fewer
+        "{\"x\":\"1\",\"m\":{\"p\":true,\"q\":[1,\"2\"]}}"};
+    for (size_t i = 0; i < sizeof others / sizeof others[0]; i++) {
+        s_digest_of (others[i], b);
+        if (!CHECK (!streq (a, b)))
+            fprintf (stderr, "  same digest for %s\n", others[i]);
+    }
+}
+
 int
 main (void)
 {
     test_times_and_ids ();
+    test_digest ();
     test_malformed ();
     test_round_trip ();
     test_validators ();

@@ -46,6 +46,16 @@ s_err (fixture_t *f, const char *code, const char *field, const char *cmd)
     tk_msg_destroy (&reply);
 }
 
+//  text with the first `from` replaced by `to` (free it).
+static char *
+s_replace (const char *text, const char *from, const char *to)
+{
+    const char *at = strstr (text, from);
+    if (!CHECK (at != NULL))
+        return strdup (text);
+    return zsys_sprintf ("%.*s%s%s", (int) (at - text), text, to, at + strlen (from));
+}
+
 static void
 test_register (fixture_t *f)
 {
@@ -60,6 +70,30 @@ test_register (fixture_t *f)
     tk_msg_destroy (&r);
     r = tk_expect (f->client, "conflict", REG, "c-1", 1989, "nearly_done", "true");
     tk_msg_destroy (&r);
+    //  The same fields in another order (and another rid) are the same
+    //  registration; another phone number or office is not.
+    r = tk_expect (
+        f->client, NULL,
+        "{\"date\":\"2017-07-03\",\"rid\":\"again-1\",\"contact\":{\"phone\":"
+        "\"0612345678\",\"email\":\"jan@example.nl\",\"name\":\"Jan Jansen\"},"
+        "\"consent\":{\"evaluation_contact\":true,\"processing\":true},"
+        "\"criteria\":{\"seeks_paid_work\":true,\"arranges_benefits\":true,"
+        "\"willing_to_train\":true,\"motivated\":true,\"psych_limitation\":true},"
+        "\"treatment\":\"nearly_done\",\"benefit\":\"wia\",\"referral\":\"uwv\","
+        "\"birth_year\":1988,\"id\":\"c-1\",\"office\":\"nijmegen\","
+        "\"cmd\":\"candidate.register\"}");
+    CHECK (tk_int (r, "position.seq") == 1 && streq (tk_str (r, "id"), "c-1"));
+    tk_msg_destroy (&r);
+    char *reg = zsys_sprintf (REG, "c-1", 1988, "nearly_done", "true");
+    char *other = s_replace (reg, "0612345678", "0612345679");
+    r = tk_expect (f->client, "conflict", "%s", other);
+    tk_msg_destroy (&r);
+    free (other);
+    other = s_replace (reg, "\"nijmegen\"", "\"arnhem\"");
+    r = tk_expect (f->client, "conflict", "%s", other);
+    tk_msg_destroy (&r);
+    free (other);
+    free (reg);
     //  Not eligible: every failing reason listed (criteria and age).
     r = tk_expect (f->client, NULL, REG, "c-2", 1950, "done", "false");
     CHECK (!tk_get (r, "eligible")->via.boolean);

@@ -405,8 +405,23 @@ tk_stop (pid_t pid, int sig)
 {
     if (pid <= 0 || kill (pid, sig) != 0)
         return -1;
+    //  A process that does not stop is a failure to report, not a test that
+    //  hangs until ctest's timeout.
     int status = 0;
-    if (waitpid (pid, &status, 0) != pid)
+    int64_t deadline = zclock_mono () + 30000;
+    pid_t done = 0;
+    while ((done = waitpid (pid, &status, WNOHANG)) == 0 && zclock_mono () < deadline)
+        zclock_sleep (20);
+    if (done == 0) {
+        fprintf (stderr, "tk_stop: process %d did not stop within 30 s; killed\n",
+                 (int) pid);
+        kill (pid, SIGABRT); //  a core or ASan report says where it was
+        zclock_sleep (2000);
+        kill (pid, SIGKILL);
+        waitpid (pid, &status, 0);
+        return -1;
+    }
+    if (done != pid)
         return -1;
     return WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
 }

@@ -69,6 +69,7 @@ candidate_store (const candidate_t *self, store_tx_t *tx)
     kv_str (&kv, "status_date", self->status_date);
     kv_str (&kv, "reason", self->reason);
     kv_str (&kv, "until", self->until);
+    kv_str (&kv, "digest", self->digest);
     s_pack_stages (self, kv_key (&kv, "stages"));
     int rc = kv_store (&kv, tx, "candidates", self->id, strlen (self->id));
     kv_destroy (&kv);
@@ -122,6 +123,7 @@ candidate_unpack (candidate_t *self, const void *data, size_t size)
     map_str (m, "status_date", self->status_date, sizeof self->status_date);
     map_str (m, "reason", self->reason, sizeof self->reason);
     map_str (m, "until", self->until, sizeof self->until);
+    map_str (m, "digest", self->digest, sizeof self->digest);
     int rc = s_unpack_stages (self, obj_get (m, "stages"));
     msg_destroy (&msg);
     candidate_assess (self);

@@ -3,6 +3,7 @@
 #define OPSTAP_CANDIDATE_H
 
 #include "codec.h"
+#include "digest.h"
 #include "kv.h"
 
 #define CANDIDATE_CRITERIA   5
@@ -43,6 +44,10 @@ typedef struct {
     char until[11];                //  end of a deferral
     uint32_t stage_count;
     stage_entry_t stages[CANDIDATE_STAGES_MAX];
+    //  Of the registration's body (obj_digest), to tell a repeat from
+    //  another registration under the same id; empty in stores written
+    //  before it was kept.
+    char digest[DIGEST_HEX + 1];
 } candidate_t;
 
 extern const char *const candidate_referrals[];

@@ -63,6 +63,9 @@ static const field_t s_stage_fields[] = {
 static const field_t s_id_fields[] = {REQ ("id", F_ID), END};
 static const field_t s_list_fields[] = {ENUM ("status", false, candidate_statuses), END};
 
+//  "registrations" held each registration's whole body until its digest took
+//  its place in the candidate record; stores written before still have it,
+//  so a repeat is checked against it and candidate.erase still clears it.
 static const char *const s_tables[] = {"candidates", "registrations", "contacts",
                                        RETENTION_TABLE, NULL};
 //  What an erased candidate's events lose besides the id.
@@ -192,42 +195,55 @@ s_emit_registered (cmd_ctx_t *ctx, const candidate_t *c)
     return rc;
 }
 
+//  The contact details, in their own table: only candidate.get reads it.
 static int
-s_store_registration (cmd_ctx_t *ctx, const candidate_t *c)
+s_store_contact (cmd_ctx_t *ctx, const candidate_t *c)
 {
-    store_tx_t *tx = cmd_tx (ctx);
-    const msgpack_object *body = cmd_body (ctx);
+    const msgpack_object *contact = obj_get (cmd_body (ctx), "contact");
+    if (!contact || contact->type != MSGPACK_OBJECT_MAP)
+        return 0;
     msgpack_sbuffer buf;
     msgpack_sbuffer_init (&buf);
     msgpack_packer pk;
     msgpack_packer_init (&pk, &buf, msgpack_sbuffer_write);
-    msgpack_pack_object (&pk, *body);
-    int rc = store_put (tx, "registrations", c->id, strlen (c->id), buf.data, buf.size);
-    const msgpack_object *contact = obj_get (body, "contact");
-    if (rc == 0 && contact && contact->type == MSGPACK_OBJECT_MAP) {
-        msgpack_sbuffer_clear (&buf);
-        msgpack_pack_object (&pk, *contact);
-        rc = store_put (tx, "contacts", c->id, strlen (c->id), buf.data, buf.size);
-    }
+    msgpack_pack_object (&pk, *contact);
+    int rc =
+        store_put (cmd_tx (ctx), "contacts", c->id, strlen (c->id), buf.data, buf.size);
     msgpack_sbuffer_destroy (&buf);
     return rc ? cmd_store_fail (ctx) : 0;
+}
+
+//  Whether the body repeats the registration stored as c: by its digest, or
+//  (a store written before digests were kept) by the body stored then.
+static bool
+s_same_registration (cmd_ctx_t *ctx, const candidate_t *c, const char *digest)
+{
+    if (*c->digest)
+        return streq (c->digest, digest);
+    const void *stored;
+    size_t size;
+    if (store_get (cmd_tx (ctx), "registrations", c->id, strlen (c->id), &stored, &size))
+        return false;
+    oerr_t err;
+    msg_t *first = msg_decode (stored, size, &err);
+    bool same = first && obj_same (msg_root (first), cmd_body (ctx), s_not_content);
+    msg_destroy (&first);
+    return same;
 }
 
 //  Same id again: the same registration answers as before, another is a
 //  conflict.
 static int
-s_register_again (cmd_ctx_t *ctx, const char *id, const void *stored, size_t size)
+s_register_again (cmd_ctx_t *ctx, const char *id, const void *stored, size_t size,
+                  const char *digest)
 {
-    oerr_t err;
-    msg_t *first = msg_decode (stored, size, &err);
-    bool same = first && obj_same (msg_root (first), cmd_body (ctx), s_not_content);
-    msg_destroy (&first);
-    if (!same)
+    candidate_t c;
+    if (candidate_unpack (&c, stored, size) != 0)
+        return cmd_fail (ctx, ERR_INTERNAL, "id", "stored candidate %s is unreadable",
+                         id);
+    if (!streq (c.office, cmd_office (ctx)) || !s_same_registration (ctx, &c, digest))
         return cmd_fail (ctx, ERR_CONFLICT, "id",
                          "candidate %s is already registered with other details", id);
-    candidate_t c;
-    if (s_load (ctx, id, &c))
-        return -1;
     s_register_reply (ctx, &c);
     return 0;
 }
@@ -245,16 +261,19 @@ s_register (cmd_ctx_t *ctx)
         map_str (body, "id", c.id, sizeof c.id);
     else
         codec_new_id (c.id, sizeof c.id, "c");
+    char digest[DIGEST_HEX + 1];
+    if (obj_digest (body, s_not_content, digest))
+        return cmd_fail (ctx, ERR_INTERNAL, NULL, "out of memory");
     const void *stored;
     size_t size;
-    int rc =
-        store_get (cmd_tx (ctx), "registrations", c.id, strlen (c.id), &stored, &size);
+    int rc = store_get (cmd_tx (ctx), "candidates", c.id, strlen (c.id), &stored, &size);
     if (rc < 0)
         return cmd_store_fail (ctx);
     if (rc == 0)
-        return s_register_again (ctx, c.id, stored, size);
+        return s_register_again (ctx, c.id, stored, size, digest);
     s_from_body (&c, body, cmd_office (ctx));
-    if (s_save (ctx, &c) || s_store_registration (ctx, &c) || s_emit_registered (ctx, &c))
+    memcpy (c.digest, digest, sizeof c.digest);
+    if (s_save (ctx, &c) || s_store_contact (ctx, &c) || s_emit_registered (ctx, &c))
         return -1;
     if (!c.eligible && retention_mark_ended (cmd_tx (ctx), c.id))
         return cmd_store_fail (ctx);
