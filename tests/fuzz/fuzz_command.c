@@ -6,12 +6,13 @@
 
     Properties: an accepted request has an envelope of real identifiers
     (the raw strings, not a C-string prefix of them); an accepted body has
-    only declared fields; every refusal packs into an error reply that
-    decodes.  */
+    only declared fields and a digest; every refusal packs into an error
+    reply that decodes.  */
 #include "fuzz.h"
 
 #include <string.h>
 
+#include "digest.h"
 #include "feedback.h"
 #include "intake.h"
 #include "placement.h"
@@ -109,6 +110,12 @@ s_check_accepted (request_t *request, const command_t *command)
             known = obj_is_str (key, f->name);
         FUZZ_CHECK (known);
     }
+    //  What intake keeps to tell a repeated registration from another: any
+    //  accepted body has one, and the same one every time.
+    char first[DIGEST_HEX + 1], again[DIGEST_HEX + 1];
+    FUZZ_CHECK (obj_digest (body, s_envelope, first) == 0
+                && obj_digest (body, s_envelope, again) == 0);
+    FUZZ_CHECK (strlen (first) == DIGEST_HEX && streq (first, again));
 }
 
 int
