@@ -50,6 +50,8 @@ http_new (const char *endpoint, metrics_t *metrics, char *err, size_t errlen)
     }
     zhashx_set_destructor (self->conns, s_conn_destroy);
     zsock_set_linger (self->sock, 0);
+    //  Sends never wait (s_send_msg): see there.
+    zsock_set_sndtimeo (self->sock, 0);
     if (zsock_bind (self->sock, "%s", endpoint) < 0) {
         snprintf (err, errlen, "cannot bind %s: %s", endpoint,
                   zmq_strerror (zmq_errno ()));
@@ -96,13 +98,24 @@ http_answered (http_t *self)
 //  --------------------------------------------------------------------------
 //  Connections
 
+//  The socket's send timeout is 0: a client that does not take its answer
+//  (a full or half-gone connection) must never stall the service's one
+//  thread, which once waited forever here for a health check. What cannot
+//  go at once is dropped; the client's own timeout or close ends it.
+static void
+s_send_msg (http_t *self, zmsg_t **msg_p)
+{
+    if (zmsg_send (msg_p, self->sock) != 0)
+        zmsg_destroy (msg_p);
+}
+
 static void
 s_close (http_t *self, conn_t *conn)
 {
     zmsg_t *msg = zmsg_new ();
     zmsg_append (msg, &(zframe_t *){zframe_dup (conn->id)});
     zmsg_addmem (msg, NULL, 0);
-    zmsg_send (&msg, self->sock);
+    s_send_msg (self, &msg);
     conn->closed = true;
     conn->since = zclock_mono ();
 }
@@ -126,7 +139,7 @@ s_send (http_t *self, conn_t *conn, int status, const char *extra, const char *t
     if (!head_only && size)
         memcpy (zframe_data (frame) + strlen (head), body, size);
     zmsg_append (msg, &frame);
-    zmsg_send (&msg, self->sock);
+    s_send_msg (self, &msg);
     zstr_free (&head);
     self->answered++;
     s_close (self, conn);

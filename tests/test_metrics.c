@@ -318,6 +318,37 @@ test_http_limit (int port)
     CHECK (s_starts (a, "HTTP/1.1 200 OK\r\n"));
 }
 
+//  Clients that ask and are gone before the answer (closed with a reset):
+//  the answer must not wait for them. It once blocked the service's thread
+//  for good. True when the server still answers afterwards.
+static bool
+test_http_gone (int port)
+{
+    for (int i = 0; i < 300; i++) {
+        int fd = s_connect (port);
+        if (fd < 0)
+            continue;
+        struct linger reset = {1, 0};
+        setsockopt (fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+        const char *ask = "GET /metrics HTTP/1.1\r\n\r\n";
+        if (write (fd, ask, strlen (ask)) < 0)
+            fprintf (stderr, "  write failed\n");
+        if (i % 2)
+            zclock_sleep (1);
+        close (fd);
+    }
+    //  Connections whose close it has not seen fill its table until they
+    //  have been idle HTTP_IDLE_MS; ask once a second meanwhile (each ask
+    //  is a connection too).
+    char *a = NULL;
+    int64_t deadline = zclock_mono () + 2 * HTTP_IDLE_MS + 2000;
+    while (!s_starts (a, "HTTP/1.1 200 OK\r\n") && zclock_mono () < deadline) {
+        zclock_sleep (1000);
+        a = s_get (port, "GET /health HTTP/1.1\r\n\r\n");
+    }
+    return CHECK (s_starts (a, "HTTP/1.1 200 OK\r\n"));
+}
+
 //  --------------------------------------------------------------------------
 //  The directory's optional 7th column
 
@@ -399,6 +430,9 @@ main (void)
     test_http_bad (port);
     test_http_partial (port);
     test_http_limit (port);
+    //  A server stuck in a send cannot be stopped: leave it to the exit.
+    if (!test_http_gone (port))
+        return tk_done ("test_metrics");
     zactor_destroy (&server);
     return tk_done ("test_metrics");
 }
