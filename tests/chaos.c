@@ -128,16 +128,16 @@ s_next (driver_t *d, int i)
 }
 
 static void
-s_answer (driver_t *d, reply_t *reply)
+s_answer (driver_t *d, tk_msg_t *reply)
 {
-    const char *rid = reply_str (reply, "rid");
+    const char *rid = tk_str (reply, "rid");
     for (int i = 0; i < d->opts.window; i++) {
         slot_t *slot = &d->slots[i];
         if (!slot->busy || !streq (slot->rid, rid))
             continue;
         //  Not applied: a parked command whose producer was down, or a
         //  store that failed. The same rid again is evaluated anew.
-        const char *code = reply_str (reply, "error.code");
+        const char *code = tk_str (reply, "error.code");
         if (streq (code, "unavailable") || streq (code, "internal")) {
             slot->due = zclock_mono () + 200;
             return;
@@ -157,11 +157,11 @@ s_receive (driver_t *d, int timeout)
     for (int s = 0; s < CH_SERVICES; s++)
         while (zsock_events (d->dealers[s]) & ZMQ_POLLIN) {
             zframe_t *frame = zframe_recv (d->dealers[s]);
-            reply_t *reply =
-                frame ? reply_new (zframe_data (frame), zframe_size (frame)) : NULL;
+            tk_msg_t *reply =
+                frame ? tk_msg_new (zframe_data (frame), zframe_size (frame)) : NULL;
             if (reply)
                 s_answer (d, reply);
-            reply_destroy (&reply);
+            tk_msg_destroy (&reply);
             zframe_destroy (&frame);
         }
 }

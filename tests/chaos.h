@@ -35,22 +35,6 @@ int prng_below (prng_t *self, int n);
 bool prng_chance (prng_t *self, int percent);
 
 //  --------------------------------------------------------------------------
-//  reply: a decoded reply from a DEALER socket, read by dotted path
-//  ("position.seq", "certified.0.candidate").
-typedef struct _reply_t reply_t;
-
-//  NULL when data is not one MessagePack value.
-reply_t *reply_new (const void *data, size_t size);
-void reply_destroy (reply_t **self_p);
-const msgpack_object *reply_get (reply_t *self, const char *path);
-//  -1 when absent or not an integer.
-int64_t reply_int (reply_t *self, const char *path);
-//  "" when absent (a buffer in the reply, valid until the next call).
-const char *reply_str (reply_t *self, const char *path);
-bool reply_ok (reply_t *self);
-char *reply_json (reply_t *self);
-
-//  --------------------------------------------------------------------------
 //  cluster: the five service processes of one directory, and fresh
 //  instances rebuilt from the streams under other names.
 typedef struct _cluster_t cluster_t;
@@ -123,7 +107,7 @@ bool work_start (work_t *self, int slot);
 //  The JSON body (free it) of the slot's next command and its service.
 char *work_command (work_t *self, int slot, int *service);
 //  Takes the reply to the slot's command; true when its flow is finished.
-bool work_reply (work_t *self, int slot, reply_t *reply);
+bool work_reply (work_t *self, int slot, tk_msg_t *reply);
 void work_drain (work_t *self);
 int64_t work_ok (work_t *self);
 int64_t work_refused (work_t *self);

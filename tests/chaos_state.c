@@ -129,33 +129,33 @@ static const record_check_t s_records[] = {
 };
 
 static int64_t
-s_value (reply_t *r, const char *path)
+s_value (tk_msg_t *r, const char *path)
 {
-    const msgpack_object *obj = reply_get (r, path);
+    const msgpack_object *obj = tk_get (r, path);
     if (obj && obj->type == MSGPACK_OBJECT_ARRAY)
         return obj->via.array.size;
-    return reply_int (r, path);
+    return tk_int (r, path);
 }
 
 static bool
-s_record_same (const record_check_t *rc, reply_t *r, entity_t *e)
+s_record_same (const record_check_t *rc, tk_msg_t *r, entity_t *e)
 {
     const char *paths[3] = {rc->a, rc->b, rc->c};
     int want[3] = {e->a, e->b, e->c};
     for (int i = 0; i < 3; i++)
         if (paths[i] && s_value (r, paths[i]) != want[i])
             return false;
-    return !rc->status || streq (reply_str (r, rc->status), e->status);
+    return !rc->status || streq (tk_str (r, rc->status), e->status);
 }
 
 static void
-s_record (const record_check_t *rc, entity_t *e, reply_t *r, tally_figures_t *t)
+s_record (const record_check_t *rc, entity_t *e, tk_msg_t *r, tally_figures_t *t)
 {
-    if (!reply_ok (r)) {
-        check_show (t, "%s %s: %s", rc->cmd, e->id, reply_str (r, "error.code"));
+    if (!tk_ok (r)) {
+        check_show (t, "%s %s: %s", rc->cmd, e->id, tk_str (r, "error.code"));
         t->lost++;
     } else if (!s_record_same (rc, r, e)) {
-        char *json = reply_json (r);
+        char *json = tk_json (r);
         check_show (t, "%s %s: %s, expected status %s counts %d %d %d", rc->cmd, e->id,
                     json, e->status, e->a, e->b, e->c);
         free (json);
@@ -205,14 +205,14 @@ s_query_all (const char *endpoint, query_t *queries, size_t count, tally_figures
             t->lost += (int64_t) (count - answered);
             break;
         }
-        reply_t *r = reply_new (zframe_data (frame), zframe_size (frame));
-        const char *rid = r ? reply_str (r, "rid") : "";
+        tk_msg_t *r = tk_msg_new (zframe_data (frame), zframe_size (frame));
+        const char *rid = r ? tk_str (r, "rid") : "";
         size_t index = *rid == 'q' ? (size_t) atol (rid + 1) : count;
         if (index < count) {
             s_record (queries[index].check, queries[index].entity, r, t);
             answered++;
         }
-        reply_destroy (&r);
+        tk_msg_destroy (&r);
         zframe_destroy (&frame);
     }
     zsock_destroy (&dealer);

@@ -176,7 +176,7 @@ static const struct {
 };
 
 static int
-s_cand_ok (work_t *w, flow_t *f, reply_t *reply)
+s_cand_ok (work_t *w, flow_t *f, tk_msg_t *reply)
 {
     int action = s_paths[f->variant][f->step++];
     char id[24];
@@ -192,7 +192,7 @@ s_cand_ok (work_t *w, flow_t *f, reply_t *reply)
         snprintf (e->status, sizeof e->status, "%s", s_cand_effects[action].status);
     if (s_cand_effects[action].figure != F_FIGURES)
         work_count (w, s_cand_effects[action].figure, 1);
-    int64_t seq = reply_int (reply, "position.seq");
+    int64_t seq = tk_int (reply, "position.seq");
     if (action == A_ADMIT)
         work_pool_add (&w->admitted[f->office], id, seq);
     if (action == A_REGISTER) {
@@ -200,7 +200,7 @@ s_cand_ok (work_t *w, flow_t *f, reply_t *reply)
         work_count (w, F_ELIGIBLE, eligible);
         if (f->flag)
             work_pool_add (&w->consenting[f->office], id, seq);
-        const msgpack_object *got = reply_get (reply, "eligible");
+        const msgpack_object *got = tk_get (reply, "eligible");
         if (!got || got->type != MSGPACK_OBJECT_BOOLEAN || got->via.boolean != eligible)
             return -1;
     }
@@ -279,7 +279,7 @@ s_expert_command (work_t *w, flow_t *f)
 }
 
 static int
-s_expert_ok (work_t *w, flow_t *f, reply_t *reply)
+s_expert_ok (work_t *w, flow_t *f, tk_msg_t *reply)
 {
     char expert[24];
     snprintf (expert, sizeof expert, "e%d", f->n);
@@ -300,7 +300,7 @@ s_expert_ok (work_t *w, flow_t *f, reply_t *reply)
         work_count (w, F_ACTIVITIES, 1);
         e->b++;
     }
-    return reply_int (reply, "load") == -1 || reply_int (reply, "load") == e->a ? 0 : -1;
+    return tk_int (reply, "load") == -1 || tk_int (reply, "load") == e->a ? 0 : -1;
 }
 
 //  --------------------------------------------------------------------------
@@ -407,10 +407,10 @@ s_next_member (flow_t *f, int last)
 }
 
 static int
-s_finish (work_t *w, entity_t *cohort, reply_t *reply)
+s_finish (work_t *w, entity_t *cohort, tk_msg_t *reply)
 {
-    const msgpack_object *list = reply_get (reply, "certified");
-    const msgpack_object *refused = reply_get (reply, "not_certified");
+    const msgpack_object *list = tk_get (reply, "certified");
+    const msgpack_object *refused = tk_get (reply, "not_certified");
     if (!list || list->type != MSGPACK_OBJECT_ARRAY || !refused
         || refused->type != MSGPACK_OBJECT_ARRAY)
         return -1;
@@ -428,7 +428,7 @@ s_finish (work_t *w, entity_t *cohort, reply_t *reply)
 
 //  A goal's reflection report or revision: numbered by the service.
 static int
-s_goal_ok (work_t *w, flow_t *f, reply_t *reply)
+s_goal_ok (work_t *w, flow_t *f, tk_msg_t *reply)
 {
     char goal[32];
     snprintf (goal, sizeof goal, "g%d-%d", f->n, f->step == C_REFLECT ? f->sub : 0);
@@ -437,17 +437,17 @@ s_goal_ok (work_t *w, flow_t *f, reply_t *reply)
         g->a++;
         work_expect (w, CH_TRAINING, "goal.revised|%s|%d", goal, g->a);
         f->step++;
-        return reply_int (reply, "revision") == g->a ? 0 : -1;
+        return tk_int (reply, "revision") == g->a ? 0 : -1;
     }
     g->b++;
     work_expect (w, CH_TRAINING, "reflection.recorded|%s|%d", goal, g->b);
     work_count (w, F_REFLECTIONS_SIGNED, f->choice);
     s_next_member (f, 2);
-    return reply_int (reply, "number") == g->b ? 0 : -1;
+    return tk_int (reply, "number") == g->b ? 0 : -1;
 }
 
 static int
-s_cohort_ok (work_t *w, flow_t *f, reply_t *reply)
+s_cohort_ok (work_t *w, flow_t *f, tk_msg_t *reply)
 {
     char id[24], goal[32];
     snprintf (id, sizeof id, "k%d", f->n);
@@ -498,7 +498,7 @@ steps_command (work_t *self, flow_t *f)
 }
 
 int
-steps_ok (work_t *self, flow_t *f, reply_t *reply)
+steps_ok (work_t *self, flow_t *f, tk_msg_t *reply)
 {
     switch (f->kind) {
     case K_CAND:

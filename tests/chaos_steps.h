@@ -12,7 +12,7 @@ void steps_date (const char *from, int days, char buf[11]);
 
 //  Placements, surveys, signals and reports (chaos_steps2.c).
 char *steps2_command (work_t *self, flow_t *f);
-int steps2_ok (work_t *self, flow_t *f, reply_t *reply);
+int steps2_ok (work_t *self, flow_t *f, tk_msg_t *reply);
 void steps2_refused (flow_t *f);
 
 #endif

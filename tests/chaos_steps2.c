@@ -117,14 +117,14 @@ s_placement_command (work_t *w, flow_t *f)
 }
 
 static int
-s_placement_more (work_t *w, flow_t *f, reply_t *reply, entity_t *p)
+s_placement_more (work_t *w, flow_t *f, tk_msg_t *reply, entity_t *p)
 {
     int step = f->step++;
     if (step == P_CONTACT_1 || step == P_CONTACT_2) {
         work_expect (w, CH_PLACEMENT, "placement.contacted|%s|%s", p->id,
                      step == P_CONTACT_1 ? "trainer" : "coordinator");
         p->a++;
-        return reply_int (reply, "contacts") == p->a ? 0 : -1;
+        return tk_int (reply, "contacts") == p->a ? 0 : -1;
     }
     if (step == P_EXTEND)
         work_expect (w, CH_PLACEMENT, "placement.extended|%s", p->id);
@@ -141,7 +141,7 @@ s_placement_more (work_t *w, flow_t *f, reply_t *reply, entity_t *p)
 }
 
 static int
-s_placement_ok (work_t *w, flow_t *f, reply_t *reply)
+s_placement_ok (work_t *w, flow_t *f, tk_msg_t *reply)
 {
     char id[24];
     snprintf (id, sizeof id, "p%d", f->n);
@@ -154,9 +154,8 @@ s_placement_ok (work_t *w, flow_t *f, reply_t *reply)
         work_expect (w, CH_PLACEMENT, "host.registered|h%d", f->n);
         work_count (w, F_HOSTS, 1);
         f->step++;
-        return reply_get (reply, "meets_requirements")
-                       && reply_get (reply, "meets_requirements")->via.boolean
-                              == !f->variant
+        return tk_get (reply, "meets_requirements")
+                       && tk_get (reply, "meets_requirements")->via.boolean == !f->variant
                    ? 0
                    : -1;
     case P_VACANCY:
@@ -279,7 +278,7 @@ steps2_command (work_t *self, flow_t *f)
 }
 
 int
-steps2_ok (work_t *self, flow_t *f, reply_t *reply)
+steps2_ok (work_t *self, flow_t *f, tk_msg_t *reply)
 {
     switch (f->kind) {
     case K_PLACE:
@@ -289,6 +288,6 @@ steps2_ok (work_t *self, flow_t *f, reply_t *reply)
         return s_feedback_ok (self, f);
     default:
         f->step++;
-        return reply_get (reply, "total") ? 0 : -1;
+        return tk_get (reply, "total") ? 0 : -1;
     }
 }

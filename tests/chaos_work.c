@@ -254,9 +254,9 @@ work_command (work_t *self, int slot, int *service)
 }
 
 static void
-s_unexpected (work_t *self, flow_t *f, reply_t *reply)
+s_unexpected (work_t *self, flow_t *f, tk_msg_t *reply)
 {
-    char *json = reply_json (reply);
+    char *json = tk_json (reply);
     fprintf (stderr, "chaos: flow %d step %d (%s) expected %s, got %s\n", f->n, f->step,
              f->cmd, f->expect ? f->expect : "ok", json);
     free (json);
@@ -265,15 +265,15 @@ s_unexpected (work_t *self, flow_t *f, reply_t *reply)
 }
 
 bool
-work_reply (work_t *self, int slot, reply_t *reply)
+work_reply (work_t *self, int slot, tk_msg_t *reply)
 {
     flow_t *f = &self->flows[slot];
-    bool ok = reply_ok (reply);
+    bool ok = tk_ok (reply);
     if (ok && !f->expect) {
         self->ok++;
         if (steps_ok (self, f, reply))
             s_unexpected (self, f, reply);
-    } else if (!ok && f->expect && streq (reply_str (reply, "error.code"), f->expect)) {
+    } else if (!ok && f->expect && streq (tk_str (reply, "error.code"), f->expect)) {
         self->refused++;
         steps_refused (self, f);
     } else

@@ -74,7 +74,7 @@ bool work_take_candidate (work_t *self, flow_t *f, int use);
 char *steps_command (work_t *self, flow_t *f);
 //  The flow's command was answered ok / refused as expected; steps_ok
 //  returns -1 when the reply's content is not what the model says.
-int steps_ok (work_t *self, flow_t *f, reply_t *reply);
+int steps_ok (work_t *self, flow_t *f, tk_msg_t *reply);
 void steps_refused (work_t *self, flow_t *f);
 
 #endif

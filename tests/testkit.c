@@ -137,8 +137,8 @@ tk_msg_destroy (tk_msg_t **self_p)
     }
 }
 
-static tk_msg_t *
-s_msg_new (const void *data, size_t size)
+tk_msg_t *
+tk_msg_new (const void *data, size_t size)
 {
     tk_msg_t *self = (tk_msg_t *) zmalloc (sizeof (tk_msg_t));
     msgpack_unpacked_init (&self->unpacked);
@@ -249,7 +249,7 @@ tk_call_frames (tk_client_t *self, zmsg_t **msg_p)
     zframe_t *reply = zframe_recv (self->dealer);
     if (!reply)
         return NULL;
-    tk_msg_t *msg = s_msg_new (zframe_data (reply), zframe_size (reply));
+    tk_msg_t *msg = tk_msg_new (zframe_data (reply), zframe_size (reply));
     zframe_destroy (&reply);
     return msg;
 }
@@ -357,7 +357,7 @@ tk_replay_all (const char *endpoint, uint64_t from)
             msgpack_packer pk;
             msgpack_packer_init (&pk, &buf, msgpack_sbuffer_write);
             msgpack_pack_object (&pk, list->via.array.ptr[i]);
-            zlistx_add_end (events, s_msg_new (buf.data, buf.size));
+            zlistx_add_end (events, tk_msg_new (buf.data, buf.size));
             msgpack_sbuffer_destroy (&buf);
             from = (uint64_t) map_int (&list->via.array.ptr[i], "seq", 0) + 1;
         }

@@ -32,6 +32,8 @@ int tk_add_follower (const char *config, int base);
 
 //  A reply or event, decoded.
 typedef struct _tk_msg_t tk_msg_t;
+//  NULL when data is not one MessagePack value.
+tk_msg_t *tk_msg_new (const void *data, size_t size);
 void tk_msg_destroy (tk_msg_t **self_p);
 const msgpack_object *tk_root (tk_msg_t *self);
 //  Value at a dotted path ("error.code", "position.seq", "events.2.type").
