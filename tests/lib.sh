@@ -1,5 +1,6 @@
 # Shared by the shell tests (sourced): counted checks, a free range of
-# loopback ports, and the closing line ctest and CI read.
+# loopback ports, a scratch directory cleaned up at exit, and the closing
+# line ctest and CI read.
 
 failures=0
 checks=0
@@ -36,6 +37,23 @@ kill_all() { # SIGKILLs and reaps every process in the array pids (indexed or as
     kill -KILL "${pids[$n]}" 2>/dev/null
     wait "${pids[$n]}" 2>/dev/null
   done
+}
+
+scratch() { # scratch NAME: a fresh directory $tmp; at exit every process in
+  # pids is killed, cleanup_more runs if the script defines it, and $tmp is
+  # removed (KEEP=1 keeps it, for a look after a failure)
+  tmp="$(mktemp -d "/tmp/opstap-$1-XXXXXX")"
+  trap lib_cleanup EXIT
+}
+
+lib_cleanup() {
+  kill_all
+  if declare -F cleanup_more >/dev/null; then cleanup_more; fi
+  if [ -n "${KEEP:-}" ]; then echo "kept $tmp"; else rm -rf "$tmp"; fi
+}
+
+ep() { # ep PORT-EXPRESSION: a tcp endpoint on loopback
+  echo "tcp://127.0.0.1:$(($1))"
 }
 
 summary() { # the closing line; the exit status says whether all passed

@@ -11,17 +11,10 @@ source "$(dirname "$0")/lib.sh"
 bin="$1"
 src="$2"
 py=/usr/bin/python3
-tmp="$(mktemp -d /tmp/opstap-backup-XXXXXX)"
 declare -A pids=()
-
-cleanup() {
-  kill_all
-  if [ -n "${KEEP:-}" ]; then echo "kept $tmp"; else rm -rf "$tmp"; fi
-}
-trap cleanup EXIT
+scratch backup
 
 base="$(free_base 60)"
-ep() { echo "tcp://127.0.0.1:$(($1))"; }
 line() { echo "$1 $1 * $(ep "$2") $(ep "$2 + 1") $(ep "$2 + 2")"; }
 { line intake "$base"; line reporting "$base + 10"; } >"$tmp/orig.conf"
 { line intake "$base + 30"; line reporting "$base + 40"; } >"$tmp/restored.conf"

@@ -14,13 +14,8 @@ set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 bin="$1"
 src="$2"
-tmp="$(mktemp -d /tmp/opstap-erase-XXXXXX)"
 pids=()
-cleanup() {
-  kill_all
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+scratch erase
 
 export OPSTAP_PORT_BASE="$(free_base 60)"
 base=$OPSTAP_PORT_BASE

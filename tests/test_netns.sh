@@ -20,20 +20,17 @@ if [ "$(id -u)" -ne 0 ] || ! command -v ip >/dev/null \
 fi
 ip netns del "opstap-probe-$$"
 
-tmp="$(mktemp -d /tmp/opstap-netns-XXXXXX)"
+pids=()
+scratch netns
 tag="op$$"
 net="10.$((RANDOM % 200 + 20)).$((RANDOM % 250))"
 bridge="${tag}br"
-pids=()
 say() { echo "netns: $*"; }
 
-cleanup() {
-  kill_all
+cleanup_more() { # after lib_cleanup has killed the processes in pids
   for h in 1 2 3; do ip netns del "${tag}h$h" 2>/dev/null; ip link del "${tag}v$h" 2>/dev/null; done
   ip link del "$bridge" 2>/dev/null
-  rm -rf "$tmp"
 }
-trap cleanup EXIT
 
 # --- Three hosts on a bridge ----------------------------------------------------
 ip link add "$bridge" type bridge && ip addr add "$net.254/24" dev "$bridge" \

@@ -14,17 +14,10 @@ source "$(dirname "$0")/lib.sh"
 bin="$1"
 src="$2"
 py=/usr/bin/python3
-tmp="$(mktemp -d /tmp/opstap-partitions-XXXXXX)"
 declare -A pids=()
-
-cleanup() {
-  kill_all
-  if [ -n "${KEEP:-}" ]; then echo "kept $tmp"; else rm -rf "$tmp"; fi
-}
-trap cleanup EXIT
+scratch partitions
 
 base="$(free_base 130)"
-ep() { echo "tcp://127.0.0.1:$(($1))"; }
 line() { # line SERVICE INSTANCE OFFICES PORT
   echo "$1 $2 $3 $(ep "$4") $(ep "$4 + 1") $(ep "$4 + 2")"
 }

@@ -13,13 +13,8 @@ set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 bin="$1"
 src="$2"
-tmp="$(mktemp -d /tmp/opstap-sec-XXXXXX)"
 pids=()
-cleanup() {
-  kill_all
-  [ -n "${KEEP:-}" ] || rm -rf "$tmp"
-}
-trap cleanup EXIT
+scratch sec
 
 export OPSTAP_PORT_BASE="$(free_base 60)"
 base=$OPSTAP_PORT_BASE
