@@ -391,21 +391,16 @@ s_pipeline (fixture_t *f, live_t *live, int count)
     }
     int ok = 0;
     for (int i = 0; i < count; i++) {
-        zframe_t *frame = zframe_recv (dealer);
-        if (!frame)
+        tk_msg_t *r = tk_recv (dealer);
+        if (!r)
             break;
-        oerr_t err;
-        msg_t *msg = msg_decode (zframe_data (frame), zframe_size (frame), &err);
-        const msgpack_object *root = msg ? msg_root (msg) : NULL;
-        int64_t seq = map_int (obj_get (root, "position"), "seq", 0);
-        char rid[48];
-        map_str (root, "rid", rid, sizeof rid);
-        if (map_bool (root, "ok", false) && seq >= 1 && seq <= count && !by_seq[seq]) {
-            by_seq[seq] = strdup (rid + 4);
+        int64_t seq = tk_int (r, "position.seq");
+        if (tk_ok (r) && seq >= 1 && seq <= count && !by_seq[seq]) {
+            const char *rid = tk_str (r, "rid");
+            by_seq[seq] = strdup (strlen (rid) > 4 ? rid + 4 : rid);
             ok++;
         }
-        msg_destroy (&msg);
-        zframe_destroy (&frame);
+        tk_msg_destroy (&r);
     }
     CHECK (ok == count);
     for (int seq = 1; seq <= count; seq++)

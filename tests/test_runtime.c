@@ -67,20 +67,15 @@ s_pipeline (const char *endpoint, int count)
     bool *seen = (bool *) zmalloc ((size_t) count + 1);
     int ok = 0;
     for (int i = 0; i < count; i++) {
-        zframe_t *frame = zframe_recv (dealer);
-        if (!frame)
+        tk_msg_t *r = tk_recv (dealer);
+        if (!r)
             break;
-        oerr_t err;
-        msg_t *msg = msg_decode (zframe_data (frame), zframe_size (frame), &err);
-        const msgpack_object *pos = msg ? obj_get (msg_root (msg), "position") : NULL;
-        int64_t seq = map_int (pos, "seq", 0);
-        if (map_bool (msg ? msg_root (msg) : NULL, "ok", false) && seq >= 1
-            && seq <= count && !seen[seq]) {
+        int64_t seq = tk_int (r, "position.seq");
+        if (tk_ok (r) && seq >= 1 && seq <= count && !seen[seq]) {
             seen[seq] = true;
             ok++;
         }
-        msg_destroy (&msg);
-        zframe_destroy (&frame);
+        tk_msg_destroy (&r);
     }
     free (seen);
     zsock_destroy (&dealer);
@@ -302,21 +297,15 @@ test_follower (fixture_t *f)
 static int
 s_note_reply (zsock_t *dealer, bool *ok, int64_t *seq)
 {
-    zframe_t *frame = zframe_recv (dealer);
-    if (!frame)
+    tk_msg_t *r = tk_recv (dealer);
+    if (!r)
         return -1;
-    oerr_t err;
-    msg_t *msg = msg_decode (zframe_data (frame), zframe_size (frame), &err);
-    const msgpack_object *root = msg ? msg_root (msg) : NULL;
-    char rid[32] = "";
-    map_str (root, "rid", rid, sizeof rid);
-    *ok = map_bool (root, "ok", false);
-    *seq = map_int (obj_get (root, "position"), "seq", 0);
-    bool refused =
-        obj_is_str (obj_get (obj_get (root, "error"), "code"), "failed_precondition");
-    msg_destroy (&msg);
-    zframe_destroy (&frame);
+    const char *rid = tk_str (r, "rid");
     int index = strncmp (rid, "note-", 5) == 0 ? atoi (rid + 5) : -1;
+    *ok = tk_ok (r);
+    *seq = tk_int (r, "position.seq");
+    bool refused = streq (tk_code (r), "failed_precondition");
+    tk_msg_destroy (&r);
     return *ok || refused ? index : -1;
 }
 

@@ -151,6 +151,15 @@ tk_msg_new (const void *data, size_t size)
     return self;
 }
 
+tk_msg_t *
+tk_recv (zsock_t *sock)
+{
+    zframe_t *frame = zframe_recv (sock);
+    tk_msg_t *self = frame ? tk_msg_new (zframe_data (frame), zframe_size (frame)) : NULL;
+    zframe_destroy (&frame);
+    return self;
+}
+
 const msgpack_object *
 tk_root (tk_msg_t *self)
 {

@@ -35,6 +35,9 @@ typedef struct _tk_msg_t tk_msg_t;
 //  NULL when data is not one MessagePack value.
 tk_msg_t *tk_msg_new (const void *data, size_t size);
 void tk_msg_destroy (tk_msg_t **self_p);
+//  The next message on sock, decoded; NULL after the socket's receive
+//  timeout or when it is not one MessagePack value.
+tk_msg_t *tk_recv (zsock_t *sock);
 const msgpack_object *tk_root (tk_msg_t *self);
 //  Value at a dotted path ("error.code", "position.seq", "events.2.type").
 const msgpack_object *tk_get (tk_msg_t *self, const char *path);
