@@ -4,8 +4,8 @@
     lost or applied twice, that streams have no gap, that followers equal a
     fresh rebuild and that the report counts what was accepted.
 
-    prng (a seeded generator, chaos_work.c), reply (a decoded answer,
-    chaos_reply.c), cluster (the processes, chaos_cluster.c), work (the
+    prng (a seeded generator, chaos_work.c), cluster (the processes,
+    chaos_cluster.c; replies are the test kit's tk_msg_t), work (the
     flows of commands and the model of what was accepted, chaos_work.c and
     chaos_steps*.c) and the end checks (chaos_check.c, chaos_state.c,
     chaos_rebuild.c); chaos.c drives them.  */
