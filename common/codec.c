@@ -239,9 +239,14 @@ obj_get (const msgpack_object *map, const char *key)
 bool
 obj_is_str (const msgpack_object *obj, const char *value)
 {
-    return obj && obj->type == MSGPACK_OBJECT_STR && obj->via.str.size == strlen (value)
-           && (obj->via.str.size == 0
-               || memcmp (obj->via.str.ptr, value, obj->via.str.size) == 0);
+    if (!obj || obj->type != MSGPACK_OBJECT_STR)
+        return false;
+    //  Validation compares each key with every field name: most differ in
+    //  the first byte, which needs no strlen.
+    uint32_t size = obj->via.str.size;
+    if (size == 0 || obj->via.str.ptr[0] != value[0])
+        return size == 0 && value[0] == 0;
+    return size == strlen (value) && memcmp (obj->via.str.ptr, value, size) == 0;
 }
 
 int
@@ -559,52 +564,6 @@ codec_new_id (char *out, size_t size, const char *prefix)
 
 //  --------------------------------------------------------------------------
 //  Packing
-
-void
-pk_str (msgpack_packer *pk, const char *value)
-{
-    size_t len = strlen (value);
-    msgpack_pack_str (pk, len);
-    msgpack_pack_str_body (pk, value, len);
-}
-
-void
-pk_kv_str (msgpack_packer *pk, const char *key, const char *value)
-{
-    pk_str (pk, key);
-    pk_str (pk, value);
-}
-
-void
-pk_kv_int (msgpack_packer *pk, const char *key, int64_t value)
-{
-    pk_str (pk, key);
-    msgpack_pack_int64 (pk, value);
-}
-
-void
-pk_kv_uint (msgpack_packer *pk, const char *key, uint64_t value)
-{
-    pk_str (pk, key);
-    msgpack_pack_uint64 (pk, value);
-}
-
-void
-pk_kv_num (msgpack_packer *pk, const char *key, double value)
-{
-    pk_str (pk, key);
-    msgpack_pack_double (pk, value);
-}
-
-void
-pk_kv_bool (msgpack_packer *pk, const char *key, bool value)
-{
-    pk_str (pk, key);
-    if (value)
-        msgpack_pack_true (pk);
-    else
-        msgpack_pack_false (pk);
-}
 
 void
 pk_kv_obj (msgpack_packer *pk, const char *key, const msgpack_object *value)

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define CODEC_MAX_BODY   (256 * 1024)
 #define CODEC_MAX_DEPTH  8
@@ -90,13 +91,55 @@ void codec_now (char buf[32]);
 //  every table keyed by them instead of on a random page.
 void codec_new_id (char *out, size_t size, const char *prefix);
 
-//  Packing helpers: key/value pairs into a map being packed.
-void pk_str (msgpack_packer *pk, const char *value);
-void pk_kv_str (msgpack_packer *pk, const char *key, const char *value);
-void pk_kv_int (msgpack_packer *pk, const char *key, int64_t value);
-void pk_kv_uint (msgpack_packer *pk, const char *key, uint64_t value);
-void pk_kv_num (msgpack_packer *pk, const char *key, double value);
-void pk_kv_bool (msgpack_packer *pk, const char *key, bool value);
+//  Packing helpers: key/value pairs into a map being packed. Inline, so a
+//  literal key's length is known when compiled (they run for every field of
+//  every record, event and reply).
+static inline void
+pk_str (msgpack_packer *pk, const char *value)
+{
+    size_t len = strlen (value);
+    msgpack_pack_str (pk, len);
+    msgpack_pack_str_body (pk, value, len);
+}
+
+static inline void
+pk_kv_str (msgpack_packer *pk, const char *key, const char *value)
+{
+    pk_str (pk, key);
+    pk_str (pk, value);
+}
+
+static inline void
+pk_kv_int (msgpack_packer *pk, const char *key, int64_t value)
+{
+    pk_str (pk, key);
+    msgpack_pack_int64 (pk, value);
+}
+
+static inline void
+pk_kv_uint (msgpack_packer *pk, const char *key, uint64_t value)
+{
+    pk_str (pk, key);
+    msgpack_pack_uint64 (pk, value);
+}
+
+static inline void
+pk_kv_num (msgpack_packer *pk, const char *key, double value)
+{
+    pk_str (pk, key);
+    msgpack_pack_double (pk, value);
+}
+
+static inline void
+pk_kv_bool (msgpack_packer *pk, const char *key, bool value)
+{
+    pk_str (pk, key);
+    if (value)
+        msgpack_pack_true (pk);
+    else
+        msgpack_pack_false (pk);
+}
+
 void pk_kv_obj (msgpack_packer *pk, const char *key, const msgpack_object *value);
 
 //  An error reply body.

@@ -289,23 +289,84 @@ test_times_and_ids (void)
     CHECK (strlen (small) == 7);
 }
 
-static void
-s_digest_of (const char *json, char out[DIGEST_HEX + 1])
+//  Longer than one SHA-1 block and than the first version's stack buffer.
+#define TEXT_144                                                                         \
+    "0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz"           \
+    "0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz"
+#define LONG_TEXT     TEXT_144 TEXT_144 TEXT_144 TEXT_144 TEXT_144 TEXT_144 TEXT_144 TEXT_144
+#define CURRENT_SHORT "21b9e2e9bca63632228c69e10c7f1889"
+#define CURRENT_LONG  "b316e02d96dc12bd60482e5b249d692e"
+#define KNOWN(text)                                                                      \
+    "{\"n\":-3,\"f\":0.5,\"s\":\"" text "\",\"m\":{\"b\":false,\"a\":[null,1]}}"
+
+static const char *const s_skip[] = {"rid", NULL};
+
+//  The decoded message points into buf, which the caller destroys after it.
+static msg_t *
+s_decode_json (const char *json, msgpack_sbuffer *buf)
 {
-    msgpack_sbuffer buf;
-    msgpack_sbuffer_init (&buf);
+    msgpack_sbuffer_init (buf);
     msgpack_packer pk;
-    msgpack_packer_init (&pk, &buf, msgpack_sbuffer_write);
+    msgpack_packer_init (&pk, buf, msgpack_sbuffer_write);
     char err[128];
     oerr_t oerr;
-    static const char *const skip[] = {"rid", NULL};
-    out[0] = 0;
     msg_t *msg = json_to_msgpack (json, strlen (json), &pk, err, sizeof err) == 0
-                     ? msg_decode (buf.data, buf.size, &oerr)
+                     ? msg_decode (buf->data, buf->size, &oerr)
                      : NULL;
-    CHECK (msg && obj_digest (msg_root (msg), skip, out) == 0);
+    CHECK (msg != NULL);
+    return msg;
+}
+
+static void
+s_digest_of (const char *json, char out[DIGEST_MAX + 1])
+{
+    msgpack_sbuffer buf;
+    msg_t *msg = s_decode_json (json, &buf);
+    out[0] = 0;
+    CHECK (msg && obj_digest (msg_root (msg), s_skip, out) == 0);
     msg_destroy (&msg);
     msgpack_sbuffer_destroy (&buf);
+}
+
+static bool
+s_digest_is (const char *json, const char *digest)
+{
+    msgpack_sbuffer buf;
+    msg_t *msg = s_decode_json (json, &buf);
+    bool is = msg && obj_digest_is (msg_root (msg), s_skip, digest);
+    msg_destroy (&msg);
+    msgpack_sbuffer_destroy (&buf);
+    return is;
+}
+
+//  Stores keep digests, so what one hashes may never change. The first
+//  version's (SHA-1, printed by that version) must still be recognised,
+//  and the current one is pinned the same way: a nested map, an array, a
+//  float, a negative number and a string, short and long.
+static void
+test_digest_known (void)
+{
+    const char *known[][2] = {
+        {KNOWN (TEXT_144), "EC377FECDDD7B1DB4CF86571E914143A0E6D854A"},
+        {KNOWN (LONG_TEXT), "1D6DF7F6E68909AB2EE87E2168EDDAA6F321F728"},
+        {KNOWN (TEXT_144), "ec377fecddd7b1db4cf86571e914143a0e6d854a"},
+        {KNOWN (TEXT_144), CURRENT_SHORT},
+        {KNOWN (LONG_TEXT), CURRENT_LONG}};
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        CHECK (s_digest_is (known[i][0], known[i][1]));
+    char now[DIGEST_MAX + 1];
+    s_digest_of (KNOWN (TEXT_144), now);
+    if (!CHECK (streq (now, CURRENT_SHORT)))
+        fprintf (stderr, "  digest %s\n", now);
+    s_digest_of (KNOWN (LONG_TEXT), now);
+    if (!CHECK (streq (now, CURRENT_LONG)))
+        fprintf (stderr, "  digest %s\n", now);
+    //  Another value is not recognised under either version's digest, nor
+    //  is a digest of any other length.
+    CHECK (!s_digest_is (KNOWN ("x"), known[0][1]));
+    CHECK (!s_digest_is (KNOWN ("x"), CURRENT_SHORT));
+    CHECK (!s_digest_is (KNOWN (TEXT_144), "EC377FECDDD7"));
+    CHECK (!s_digest_is (KNOWN (TEXT_144), ""));
 }
 
 //  A digest ignores the order of map keys (at every depth) and the skipped
@@ -313,7 +374,7 @@ s_digest_of (const char *json, char out[DIGEST_HEX + 1])
 static void
 test_digest (void)
 {
-    char a[DIGEST_HEX + 1], b[DIGEST_HEX + 1];
+    char a[DIGEST_MAX + 1], b[DIGEST_MAX + 1];
     s_digest_of ("{\"x\":1,\"m\":{\"p\":true,\"q\":[1,\"2\"]},\"rid\":\"r1\"}", a);
     CHECK (strlen (a) == DIGEST_HEX);
     s_digest_of ("{\"m\":{\"q\":[1,\"2\"],\"p\":true},\"x\":1}", b);
@@ -325,12 +386,20 @@ test_digest (void)
         "{\"x\":1,\"m\":{\"p\":true,\"q\":[1,\"2\"],\"rid\":1}}", //  skipped at the top
                                                                   //  only
         "{\"x\":1,\"m\":{\"p\":true}}",                           //  a key fewer
-        "{\"x\":\"1\",\"m\":{\"p\":true,\"q\":[1,\"2\"]}}"};
+        "{\"x\":\"1\",\"m\":{\"p\":true,\"q\":[1,\"2\"]}}",       //  a string
+        "{\"m\":{\"p\":true,\"q\":[1,\"2\"]},\"y\":1}"};          //  a key's name
     for (size_t i = 0; i < sizeof others / sizeof others[0]; i++) {
         s_digest_of (others[i], b);
         if (!CHECK (!streq (a, b)))
             fprintf (stderr, "  same digest for %s\n", others[i]);
     }
+    //  Values swapped between two keys.
+    s_digest_of ("{\"a\":1,\"b\":2}", a);
+    s_digest_of ("{\"a\":2,\"b\":1}", b);
+    CHECK (!streq (a, b));
+    s_digest_of ("{\"q\":[\"ab\",\"c\"]}", a);
+    s_digest_of ("{\"q\":[\"a\",\"bc\"]}", b);
+    CHECK (!streq (a, b));
 }
 
 int
@@ -338,6 +407,7 @@ main (void)
 {
     test_times_and_ids ();
     test_digest ();
+    test_digest_known ();
     test_malformed ();
     test_round_trip ();
     test_validators ();

@@ -47,7 +47,7 @@ typedef struct {
     //  Of the registration's body (obj_digest), to tell a repeat from
     //  another registration under the same id; empty in stores written
     //  before it was kept.
-    char digest[DIGEST_HEX + 1];
+    char digest[DIGEST_MAX + 1];
 } candidate_t;
 
 extern const char *const candidate_referrals[];

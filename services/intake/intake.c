@@ -216,10 +216,10 @@ s_store_contact (cmd_ctx_t *ctx, const candidate_t *c)
 //  Whether the body repeats the registration stored as c: by its digest, or
 //  (a store written before digests were kept) by the body stored then.
 static bool
-s_same_registration (cmd_ctx_t *ctx, const candidate_t *c, const char *digest)
+s_same_registration (cmd_ctx_t *ctx, const candidate_t *c)
 {
     if (*c->digest)
-        return streq (c->digest, digest);
+        return obj_digest_is (cmd_body (ctx), s_not_content, c->digest);
     const void *stored;
     size_t size;
     if (store_get (cmd_tx (ctx), "registrations", c->id, strlen (c->id), &stored, &size))
@@ -234,14 +234,13 @@ s_same_registration (cmd_ctx_t *ctx, const candidate_t *c, const char *digest)
 //  Same id again: the same registration answers as before, another is a
 //  conflict.
 static int
-s_register_again (cmd_ctx_t *ctx, const char *id, const void *stored, size_t size,
-                  const char *digest)
+s_register_again (cmd_ctx_t *ctx, const char *id, const void *stored, size_t size)
 {
     candidate_t c;
     if (candidate_unpack (&c, stored, size) != 0)
         return cmd_fail (ctx, ERR_INTERNAL, "id", "stored candidate %s is unreadable",
                          id);
-    if (!streq (c.office, cmd_office (ctx)) || !s_same_registration (ctx, &c, digest))
+    if (!streq (c.office, cmd_office (ctx)) || !s_same_registration (ctx, &c))
         return cmd_fail (ctx, ERR_CONFLICT, "id",
                          "candidate %s is already registered with other details", id);
     s_register_reply (ctx, &c);
@@ -261,18 +260,15 @@ s_register (cmd_ctx_t *ctx)
         map_str (body, "id", c.id, sizeof c.id);
     else
         codec_new_id (c.id, sizeof c.id, "c");
-    char digest[DIGEST_HEX + 1];
-    if (obj_digest (body, s_not_content, digest))
-        return cmd_fail (ctx, ERR_INTERNAL, NULL, "out of memory");
     const void *stored;
     size_t size;
     int rc = store_get (cmd_tx (ctx), "candidates", c.id, strlen (c.id), &stored, &size);
     if (rc < 0)
         return cmd_store_fail (ctx);
     if (rc == 0)
-        return s_register_again (ctx, c.id, stored, size, digest);
+        return s_register_again (ctx, c.id, stored, size);
     s_from_body (&c, body, cmd_office (ctx));
-    memcpy (c.digest, digest, sizeof c.digest);
+    obj_digest (body, s_not_content, c.digest);
     if (s_save (ctx, &c) || s_store_contact (ctx, &c) || s_emit_registered (ctx, &c))
         return -1;
     if (!c.eligible && retention_mark_ended (cmd_tx (ctx), c.id))
