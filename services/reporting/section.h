@@ -57,7 +57,9 @@ typedef struct {
 
 typedef struct {
     int64_t cohorts_started, cohorts_waiting, enrolled;
-    int64_t present, places, members; //  attendance: presences, member places, basis
+    //  Attendance: presences, member places, basis. A basis is exact below
+    //  the period's k and may be read short at k or more (training_agg.c).
+    int64_t present, places, members;
     //  The same per meeting number (index number - 1).
     int64_t by_present[RS_MEETINGS], by_places[RS_MEETINGS], by_members[RS_MEETINGS];
     int64_t certificates, goals, goals_smart, reflections_signed;
