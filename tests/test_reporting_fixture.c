@@ -33,6 +33,9 @@ s_start (fixture_t *f, int service)
     const service_def_t *defs[] = {intake_service (), f->training_def,
                                    placement_service (), feedback_service (),
                                    reporting_service ()};
+    //  As opstap-reporting does before it starts (main.c).
+    if (service == REPORTING)
+        CHECK (reporting_prepare (f->dir, "reporting") == 0);
     return tk_start (defs[service], s_services[service], f->dir, f->directory);
 }
 

@@ -1,6 +1,7 @@
 /*  test_reporting_rebuild - reporting is never a source of truth: a
-    restart, and a rebuild from the streams after its store is deleted,
-    give the same report byte for byte; a candidate erased after being
+    restart, a rebuild from the streams after its store is deleted, and a
+    rebuild of a store of an older format give the same report byte for
+    byte; a candidate erased after being
     counted leaves every figure as it was and no record in reporting's
     store names them, also after a rebuild from the rewritten streams.  */
 #include "test_reporting_fixture.c"
@@ -178,6 +179,78 @@ s_file_holds (fixture_t *f, const char *needle)
 }
 
 //  --------------------------------------------------------------------------
+//  An older format: what the code before format 2 left (no marker, or an
+//  older one) and a record the streams never make, which must go
+
+typedef struct {
+    const char *format; //  NULL: no marker
+    char found[16];     //  the marker read back
+} format_t;
+
+static int
+s_make_old (store_tx_t *tx, void *arg)
+{
+    format_t *old = (format_t *) arg;
+    int rc = old->format
+                 ? store_put (tx, "meta", "format", 6, old->format, strlen (old->format))
+                 : store_del (tx, "meta", "format", 6);
+    return rc ? -1 : store_put (tx, "offices", "zz-stale", 8, "", 0);
+}
+
+static int
+s_read_format (store_tx_t *tx, void *arg)
+{
+    format_t *read = (format_t *) arg;
+    const void *val;
+    size_t vlen;
+    if (store_get (tx, "meta", "format", 6, &val, &vlen) == 0 && vlen < 16) {
+        memcpy (read->found, val, vlen);
+        read->found[vlen] = 0;
+    }
+    return 0;
+}
+
+static int
+s_store_run (fixture_t *f, store_fn *fn, void *arg, bool write)
+{
+    char *path = zsys_sprintf ("%s/reporting", f->dir);
+    oerr_t err;
+    store_t *store = store_new (path, s_tables, &err);
+    int rc = !store  ? -1
+             : write ? store_write (store, fn, arg, &err)
+                     : store_read (store, fn, arg, &err);
+    store_destroy (&store);
+    free (path);
+    return rc;
+}
+
+static void
+test_format (fixture_t *f, const reports_t *first)
+{
+    const char *olds[] = {NULL, "1"};
+    char now[16];
+    snprintf (now, sizeof now, "%d", REPORTING_FORMAT);
+    for (int i = 0; i < 2; i++) {
+        s_stop_reporting (f);
+        format_t old = {olds[i], ""};
+        CHECK (s_store_run (f, s_read_format, &old, false) == 0);
+        CHECK (streq (old.found, now));
+        CHECK (s_store_run (f, s_make_old, &old, true) == 0);
+        CHECK (s_records_holding (f, "zz-stale") == 1);
+        //  Emptied and rebuilt from the streams: the same reports, and the
+        //  stale office is gone (the report of every office would list it).
+        s_start_reporting (f);
+        s_same_reports (f, first, "after a rebuild for the format");
+        s_stop_reporting (f);
+        format_t read = {NULL, ""};
+        CHECK (s_store_run (f, s_read_format, &read, false) == 0);
+        CHECK (streq (read.found, now));
+        CHECK (s_records_holding (f, "zz-stale") == 0);
+        s_start_reporting (f);
+    }
+}
+
+//  --------------------------------------------------------------------------
 
 static void
 test_restart_and_rebuild (fixture_t *f, const reports_t *first)
@@ -232,6 +305,7 @@ main (void)
     s_reports (&f, &first);
     CHECK (strstr (first.all_k1, "\"registered\":10") != NULL);
     test_restart_and_rebuild (&f, &first);
+    test_format (&f, &first);
     test_erasure (&f, &first);
     s_reports_free (&first);
     s_teardown (&f);

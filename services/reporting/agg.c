@@ -1,4 +1,4 @@
-/*  agg - counters by day and month, offices, labels and distinct records.  */
+/*  agg - counters by day and month, offices and labels.  */
 #include "agg.h"
 
 //  --------------------------------------------------------------------------
@@ -171,8 +171,8 @@ s_range (store_tx_t *tx, const char *office, const char *metric, char level,
 }
 
 //  The month after (step 1) or before (step -1) a YYYY-MM.
-static void
-s_month_step (const char *date, int step, char out[8])
+void
+agg_month_step (const char *date, int step, char out[8])
 {
     int y = atoi (date), m = atoi (date + 5) + step;
     if (m == 13)
@@ -182,8 +182,8 @@ s_month_step (const char *date, int step, char out[8])
     snprintf (out, 8, "%04u-%02u", (unsigned) y % 10000u, (unsigned) m % 100u);
 }
 
-static bool
-s_last_of_month (const char *date)
+bool
+agg_last_of_month (const char *date)
 {
     int32_t days;
     char next[11];
@@ -193,33 +193,52 @@ s_last_of_month (const char *date)
     return strcmp (next + 8, "01") == 0;
 }
 
+//  Whole months are read as one record each; the edge months by day.
+size_t
+agg_segments (const char *from, const char *to, agg_segment_t out[3])
+{
+    size_t count = 0;
+    if (strcmp (from, to) > 0)
+        return 0;
+    if (strncmp (from, to, 7) == 0) {
+        out[0] = (agg_segment_t){'D', "", ""};
+        snprintf (out[0].lo, 11, "%s", from);
+        snprintf (out[0].hi, 11, "%s", to);
+        return 1;
+    }
+    char lo[8], hi[8];
+    snprintf (lo, sizeof lo, "%.7s", from);
+    snprintf (hi, sizeof hi, "%.7s", to);
+    if (strcmp (from + 8, "01") != 0) {
+        out[count] = (agg_segment_t){'D', "", ""};
+        snprintf (out[count].lo, 11, "%s", from);
+        snprintf (out[count++].hi, 11, "%.7s-31", from);
+        agg_month_step (from, 1, lo);
+    }
+    if (!agg_last_of_month (to)) {
+        out[count] = (agg_segment_t){'D', "", ""};
+        snprintf (out[count].lo, 11, "%.7s-01", to);
+        snprintf (out[count++].hi, 11, "%s", to);
+        agg_month_step (to, -1, hi);
+    }
+    if (strcmp (lo, hi) <= 0) {
+        out[count] = (agg_segment_t){'M', "", ""};
+        snprintf (out[count].lo, 11, "%s", lo);
+        snprintf (out[count++].hi, 11, "%s", hi);
+    }
+    return count;
+}
+
 int
 agg_sum (store_tx_t *tx, const char *office, const char *metric, const char *from,
          const char *to, int64_t *sum)
 {
+    agg_segment_t segs[3];
+    size_t count = agg_segments (from, to, segs);
     *sum = 0;
-    if (strcmp (from, to) > 0)
-        return 0;
-    if (strncmp (from, to, 7) == 0)
-        return s_range (tx, office, metric, 'D', from, to, sum);
-    char lo[8], hi[8], edge[11];
-    snprintf (lo, sizeof lo, "%.7s", from);
-    snprintf (hi, sizeof hi, "%.7s", to);
-    //  Whole months are read as one record each; the edge months by day.
-    if (strcmp (from + 8, "01") != 0) {
-        snprintf (edge, sizeof edge, "%.7s-31", from);
-        if (s_range (tx, office, metric, 'D', from, edge, sum))
+    for (size_t i = 0; i < count; i++)
+        if (s_range (tx, office, metric, segs[i].level, segs[i].lo, segs[i].hi, sum))
             return -1;
-        s_month_step (from, 1, lo);
-    }
-    if (!s_last_of_month (to)) {
-        snprintf (edge, sizeof edge, "%.7s-01", to);
-        if (s_range (tx, office, metric, 'D', edge, to, sum))
-            return -1;
-        s_month_step (to, -1, hi);
-    }
-    if (strcmp (lo, hi) <= 0 && s_range (tx, office, metric, 'M', lo, hi, sum))
-        return -1;
     return 0;
 }
 
@@ -293,145 +312,4 @@ agg_labels (store_tx_t *tx, const char *office, const char *kind, agg_name_fn *f
     const char *parts[] = {office, kind, ""};
     names_t n = {agg_key (prefix, parts, 3), fn, arg};
     return store_scan (tx, "labels", NULL, 0, prefix, n.plen, s_name_each, &n);
-}
-
-//  --------------------------------------------------------------------------
-//  Distinct candidates
-
-int
-agg_distinct_add (store_tx_t *tx, const char *office, const char *kind, const char *date,
-                  const char *candidate, int64_t n)
-{
-    char key[AGG_KEY], link[AGG_KEY];
-    const char *parts[] = {office, kind, date, candidate};
-    const char *link_parts[] = {candidate, office, kind, date};
-    size_t klen = agg_key (key, parts, 4), llen = agg_key (link, link_parts, 4);
-    if (!klen || !llen || agg_count (tx, "distinct", key, klen, n))
-        return -1;
-    return store_put (tx, "links", link, llen, "", 0);
-}
-
-typedef struct {
-    size_t plen;
-    const char *to;
-    zhashx_t *seen;
-    int64_t sum;
-} distinct_t;
-
-static int
-s_distinct_each (const void *key, size_t klen, const void *val, size_t vlen, void *arg)
-{
-    distinct_t *d = (distinct_t *) arg;
-    const char *date = (const char *) key + d->plen;
-    if (klen < d->plen + 12 || memcmp (date, d->to, 10) > 0)
-        return 1;
-    char candidate[AGG_ID];
-    size_t len = klen - d->plen - 11;
-    if (len >= sizeof candidate)
-        return 0;
-    memcpy (candidate, date + 11, len);
-    candidate[len] = 0;
-    zhashx_insert (d->seen, candidate, (void *) 1);
-    d->sum += agg_get_i64 (val, vlen);
-    return 0;
-}
-
-int
-agg_distinct (store_tx_t *tx, const char *office, const char *kind, const char *from,
-              const char *to, int64_t *candidates, int64_t *sum)
-{
-    char start[AGG_KEY];
-    const char *parts[] = {office, kind, from};
-    size_t slen = agg_key (start, parts, 3);
-    distinct_t d = {slen - strlen (from), to, zhashx_new (), 0};
-    *candidates = *sum = 0;
-    if (!slen || !d.seen) {
-        zhashx_destroy (&d.seen);
-        return -1;
-    }
-    int rc = strcmp (from, to) > 0 ? 0
-                                   : store_scan (tx, "distinct", start, slen, start,
-                                                 d.plen, s_distinct_each, &d);
-    *candidates = (int64_t) zhashx_size (d.seen);
-    *sum = d.sum;
-    zhashx_destroy (&d.seen);
-    return rc;
-}
-
-typedef struct {
-    char (*keys)[AGG_KEY];
-    size_t *lens;
-    size_t count, size, plen;
-} gather_t;
-
-//  Collects the rest of each link key (office \0 kind \0 date).
-static int
-s_gather (const void *key, size_t klen, const void *val, size_t vlen, void *arg)
-{
-    (void) val;
-    (void) vlen;
-    gather_t *g = (gather_t *) arg;
-    if (g->count == g->size) {
-        size_t size = g->size ? g->size * 2 : 16;
-        char (*keys)[AGG_KEY] = realloc (g->keys, size * AGG_KEY);
-        if (keys)
-            g->keys = keys;
-        size_t *lens = realloc (g->lens, size * sizeof (size_t));
-        if (lens)
-            g->lens = lens;
-        if (!keys || !lens)
-            return -1;
-        g->size = size;
-    }
-    g->lens[g->count] = klen - g->plen;
-    memcpy (g->keys[g->count++], (const char *) key + g->plen, klen - g->plen);
-    return 0;
-}
-
-//  Moves the distinct record "rest \0 id" to "rest \0 token" and its link.
-static int
-s_move (store_tx_t *tx, const char *rest, size_t rlen, const char *id, const char *token)
-{
-    char key[AGG_KEY];
-    size_t ilen = strlen (id), tlen = strlen (token);
-    if (rlen + 1 + (ilen > tlen ? ilen : tlen) > AGG_KEY)
-        return -1;
-    memcpy (key, rest, rlen);
-    key[rlen] = 0;
-    memcpy (key + rlen + 1, id, ilen);
-    const void *val;
-    size_t vlen;
-    int rc = store_get (tx, "distinct", key, rlen + 1 + ilen, &val, &vlen);
-    if (rc < 0)
-        return -1;
-    int64_t value = rc == 0 ? agg_get_i64 (val, vlen) : 0;
-    if (store_del (tx, "distinct", key, rlen + 1 + ilen))
-        return -1;
-    memcpy (key + rlen + 1, token, tlen);
-    if (value && agg_count (tx, "distinct", key, rlen + 1 + tlen, value))
-        return -1;
-    char link[AGG_KEY];
-    memcpy (link, token, tlen);
-    link[tlen] = 0;
-    memcpy (link + tlen + 1, rest, rlen);
-    return store_put (tx, "links", link, tlen + 1 + rlen, "", 0);
-}
-
-int
-agg_distinct_rekey (store_tx_t *tx, const char *id, const char *token)
-{
-    char prefix[AGG_ID + 1];
-    size_t plen = strlen (id) + 1;
-    if (plen > sizeof prefix || strlen (token) + 1 > sizeof prefix)
-        return -1;
-    memcpy (prefix, id, plen);
-    gather_t g = {NULL, NULL, 0, 0, plen};
-    int rc = store_scan (tx, "links", NULL, 0, prefix, plen, s_gather, &g);
-    for (size_t i = 0; rc == 0 && i < g.count; i++)
-        rc = s_move (tx, g.keys[i], g.lens[i], id, token);
-    free (g.keys);
-    free (g.lens);
-    if (rc || store_del_prefix (tx, "links", prefix, plen))
-        return -1;
-    return 0;
 }

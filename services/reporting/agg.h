@@ -9,14 +9,26 @@
               the period, never the size of the history. A state "as of to"
               is kept as dated changes (+1 on the day it begins, -1 on the
               day it ends) and read as the sum from the first date on.
+    grid      office \0 metric \0 L1 L2 \0 first \0 second -> int64
+              Counts by two dates (grid.c), each at the day ('D', first or
+              second a YYYY-MM-DD) and month ('M', a YYYY-MM) level, all four
+              combinations written on every change. Read as the sum over
+              first dates in [from, to] of the records whose second date is
+              on or before a bound: per first day or month of the period,
+              the second's months before the bound's month and its days in
+              that month. Never the history of candidates, goals or talks.
     offices   office -> ""            every office any stream has named
     labels    office \0 kind \0 label -> ""  open vocabularies (deferral
               reasons) so a query knows which metrics to read
     distinct  office \0 kind \0 date \0 candidate -> int64
-              per candidate and day, for distinct counts over a period
+              per candidate and day (distinct.c): the days a candidate has
+              a record, and how many
     links     candidate \0 office \0 kind \0 date -> ""
               every distinct record of a candidate, so erasure finds them
-    Keys hold ids, codes and dates only.  */
+              and a new day finds the candidate's days before and after it
+    Distinct candidates over a period are counted from counts and grid
+    records that name no candidate (distinct.c). Keys hold ids, codes and
+    dates only.  */
 #ifndef OPSTAP_REPORTING_AGG_H
 #define OPSTAP_REPORTING_AGG_H
 
@@ -25,7 +37,8 @@
 #define AGG_ID     (CODEC_ID_MAX + 1)
 #define AGG_KEY    512
 #define AGG_FIRST  "1900-01-01" //  the first date a date field can hold
-#define AGG_TABLES "offices", "counts", "labels", "distinct", "links"
+#define AGG_BEFORE "0000-00-00" //  a second date before every date (grid)
+#define AGG_TABLES "offices", "counts", "grid", "labels", "distinct", "links"
 
 //  What every event carries, copied out of the message.
 typedef struct {
@@ -63,6 +76,26 @@ int agg_sum2 (store_tx_t *tx, const char *office, const char *prefix, const char
 int agg_asof (store_tx_t *tx, const char *office, const char *metric, const char *to,
               int64_t *sum);
 
+//  A period cut into what a sum reads: the days of a partial edge month
+//  (level 'D', lo and hi dates) and the whole months between (level 'M',
+//  lo and hi YYYY-MM). Returns how many (0 when from is after to).
+typedef struct {
+    char level;
+    char lo[11], hi[11];
+} agg_segment_t;
+size_t agg_segments (const char *from, const char *to, agg_segment_t out[3]);
+//  The month after (step 1) or before (step -1) a YYYY-MM (or a date's).
+void agg_month_step (const char *date, int step, char out[8]);
+bool agg_last_of_month (const char *date);
+
+//  Counts by two dates (grid.c). agg_grid_add records delta for (first,
+//  second); second may be AGG_BEFORE.
+int agg_grid_add (store_tx_t *tx, const char *office, const char *metric,
+                  const char *first, const char *second, int64_t delta);
+//  Sum over first in [from, to] and second <= upto.
+int agg_grid_sum (store_tx_t *tx, const char *office, const char *metric,
+                  const char *from, const char *to, const char *upto, int64_t *sum);
+
 //  Offices and open vocabularies.
 int agg_note_office (store_tx_t *tx, const char *office);
 typedef int (agg_name_fn) (const char *name, void *arg);
@@ -72,10 +105,12 @@ int agg_note_label (store_tx_t *tx, const char *office, const char *kind,
 int agg_labels (store_tx_t *tx, const char *office, const char *kind, agg_name_fn *fn,
                 void *arg);
 
-//  Distinct candidates: adds n to the candidate's record of the day.
+//  Distinct candidates (distinct.c): adds n (> 0) to the candidate's
+//  record of the day.
 int agg_distinct_add (store_tx_t *tx, const char *office, const char *kind,
                       const char *date, const char *candidate, int64_t n);
-//  Candidates with a record in [from, to] and the sum of their records.
+//  Candidates with a record in [from, to] and the sum of their records,
+//  read from counts and grid records only.
 int agg_distinct (store_tx_t *tx, const char *office, const char *kind, const char *from,
                   const char *to, int64_t *candidates, int64_t *sum);
 //  Erasure: moves every distinct record of id to token.

@@ -1,7 +1,9 @@
 /*  experts_agg - the experts section from the training stream: the
     experts registered as of a day (count, fte, paid or volunteer), their
-    activities and minutes by kind and setting, and the talks per candidate
-    and day for the clients reached.  */
+    activities and minutes by kind and setting, and the talks (one_on_one,
+    joint_talk) per candidate and day as distinct records of kind "talk"
+    (distinct.c): the clients reached and the talks are read from counters
+    and grid records that name no candidate.  */
 #include "section.h"
 
 #include <math.h>

@@ -2,6 +2,16 @@
 #include "reporting.h"
 #include "web.h"
 
+//  The value after --name, or dflt: service_main parses the same options.
+static const char *
+s_arg (int argc, char *argv[], const char *name, const char *dflt)
+{
+    for (int i = 1; i + 1 < argc; i++)
+        if (streq (argv[i], name))
+            return argv[i + 1];
+    return dflt;
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -11,6 +21,14 @@ main (int argc, char *argv[])
                  "opstap-reporting: OPSTAP_REPORT_K must be an integer of 1 or more\n");
         return 2;
     }
+    //  A store of an older format is rebuilt from the streams: emptied
+    //  before the service (and its consumers) open it.
+    const char *data = getenv ("OPSTAP_DATA");
+    zsys_set_logident ("reporting");
+    zsys_set_logstream (stderr);
+    if (reporting_prepare (s_arg (argc, argv, "--data", data && *data ? data : "var"),
+                           s_arg (argc, argv, "--instance", "reporting")))
+        return 1;
     //  The dashboard asks this instance over its command socket; without it
     //  (port 0, or taken) the service still runs.
     web_t *web = web_start (argc, argv);

@@ -156,7 +156,7 @@ s_summary (cmd_ctx_t *ctx)
     kv_int (reply, "k", k);
     rs_section_t total;
     rs_section_init (&total);
-    rs_period_t p = {NULL, from, to};
+    rs_period_t p = {NULL, from, to, k};
     rc = rc ? cmd_store_fail (ctx) : s_pack_offices (ctx, offices, &p, k, &total);
     if (rc == 0)
         summary_pack (kv_key (reply, "total"), &total, k);

@@ -7,6 +7,9 @@
 #include "service.h"
 
 #define REPORTING_K_DEFAULT 5
+//  The layout of reporting's store (format.c); raised whenever records are
+//  added or changed, so an older store is rebuilt from the streams.
+#define REPORTING_FORMAT 2
 
 //  The reporting service's query, tables and stream applier.
 const service_def_t *reporting_service (void);
@@ -14,5 +17,11 @@ const service_def_t *reporting_service (void);
 //  The operator's k: OPSTAP_REPORT_K (an integer >= 1), REPORTING_K_DEFAULT
 //  when unset; -1 when it is set to anything else.
 int64_t reporting_k (void);
+
+//  Before the service starts on <data_dir>/<instance>: a store of another
+//  format is emptied (reporting tables and stream positions) so that it is
+//  rebuilt from the streams, logged as event=reporting.rebuild; a new one
+//  gets the format. 0, or -1 when the store cannot be opened or written.
+int reporting_prepare (const char *data_dir, const char *instance);
 
 #endif

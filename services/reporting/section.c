@@ -122,6 +122,9 @@ s_merge_experts (rs_experts_t *to, const rs_experts_t *from)
     to->talks += from->talks;
 }
 
+//  The attendance bases add up even when an office's was read only up to
+//  k: the total then is k or more too, as its true basis is; bases below k
+//  are exact (training_agg.c, s_bases).
 static void
 s_merge_training (rs_training_t *to, const rs_training_t *from)
 {

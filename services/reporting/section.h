@@ -57,7 +57,9 @@ typedef struct {
 
 typedef struct {
     int64_t cohorts_started, cohorts_waiting, enrolled;
-    int64_t present, places, members; //  attendance: presences, member places, basis
+    //  Attendance: presences, member places, basis. A basis is exact below
+    //  the period's k and may be read short at k or more (training_agg.c).
+    int64_t present, places, members;
     //  The same per meeting number (index number - 1).
     int64_t by_present[RS_MEETINGS], by_places[RS_MEETINGS], by_members[RS_MEETINGS];
     int64_t certificates, goals, goals_smart, reflections_signed;
@@ -88,11 +90,14 @@ void rs_section_destroy (rs_section_t *self);
 int rs_section_merge (rs_section_t *self, const rs_section_t *other);
 int rs_days_add (rs_placement_t *self, int64_t days);
 
-//  The report period of a query.
+//  The report period of a query, and the disclosure threshold in use (the
+//  larger of the request's and the operator's): a basis that only decides
+//  suppression may be read up to k and no further (training_agg.c).
 typedef struct {
     const char *office;
     const char *from;
     const char *to;
+    int64_t k;
 } rs_period_t;
 
 //  Each section's aggregates: apply an event of its stream (0 also when
@@ -108,6 +113,10 @@ int experts_agg_read (store_tx_t *tx, const rs_period_t *p, rs_experts_t *out);
 
 int training_agg_apply (store_tx_t *tx, const agg_event_t *ev);
 int training_agg_read (store_tx_t *tx, const rs_period_t *p, rs_training_t *out);
+//  goal.set and goal.revised (goals_agg.c); the read fills goals and
+//  goals_smart.
+int goals_agg_apply (store_tx_t *tx, const agg_event_t *ev);
+int goals_agg_read (store_tx_t *tx, const rs_period_t *p, rs_training_t *out);
 
 int placement_agg_apply (store_tx_t *tx, const agg_event_t *ev);
 int placement_agg_read (store_tx_t *tx, const rs_period_t *p, rs_placement_t *out);
@@ -116,8 +125,10 @@ int satisfaction_agg_apply (store_tx_t *tx, const agg_event_t *ev);
 int satisfaction_agg_read (store_tx_t *tx, const rs_period_t *p,
                            rs_survey_t out[RS_ABOUTS]);
 
-//  The reporting tables of every section.
+//  The reporting tables of every section, and meta: the store's format
+//  (reporting.c).
 #define RS_TABLES                                                                        \
-    AGG_TABLES, "stages", "cohorts", "meetings", "goals", "index", "paid", "responses"
+    AGG_TABLES, "stages", "cohorts", "meetings", "goals", "index", "paid", "responses",  \
+        "meta"
 
 #endif

@@ -2,14 +2,21 @@
 
     cohorts   office \0 cohort -> planned start (the cohort.created date)
     meetings  office \0 date \0 cohort \0 number -> members, present (int64s)
-    goals     office \0 date set \0 goal -> versions, 11 bytes each: the
-              version's date and 1 when it has all four SMART checks
-    index     "goal" \0 office \0 goal -> its key in goals
-    Meetings and goals are read over the period only (meetings also give
-    attendance by meeting number); no record names a candidate.  */
-#include "section.h"
+    counts    "tr.present", "tr.places" and "tr.present.<n>",
+              "tr.places.<n>" (n = 1 .. 10) by meeting date: the sums of
+              present and members, so the attendance rates are counters
+    Goals are in goals_agg.c; no record names a candidate.
 
-#define VERSION_SIZE 11
+    The basis of an attendance rate (the most members of each cohort at
+    the period's meetings, summed) only decides whether the rate is
+    suppressed: a basis of k or more shows it, whatever its value. The
+    meetings of the period are read in date order and the reading stops as
+    soon as every basis that matters has reached k, since a cohort's most
+    members only grows as more meetings are read. So a report reads the
+    meetings it takes to reach k, not every meeting of the period, except
+    when some rate's basis stays below k (a rate over fewer than k
+    people).  */
+#include "section.h"
 
 //  --------------------------------------------------------------------------
 //  Cohorts: waiting from the planned start until the actual start
@@ -52,78 +59,50 @@ s_cohort_started (store_tx_t *tx, const agg_event_t *ev)
     return agg_add (tx, ev->office, "tr.cohorts_waiting", until, -1);
 }
 
+//  Adds (sign 1) or takes back (-1) a meeting's present and members.
+static int
+s_meeting_counts (store_tx_t *tx, const agg_event_t *ev, int64_t number,
+                  const uint8_t *val, int sign)
+{
+    const char *o = ev->office, *d = ev->date;
+    int64_t members = sign * agg_get_i64 (val, 8),
+            present = sign * agg_get_i64 (val + 8, 8);
+    char n[24];
+    snprintf (n, sizeof n, "%" PRId64, number);
+    if (agg_add (tx, o, "tr.present", d, present)
+        || agg_add (tx, o, "tr.places", d, members))
+        return -1;
+    if (number < 1 || number > RS_MEETINGS)
+        return 0;
+    if (agg_add2 (tx, o, "tr.present", n, d, present)
+        || agg_add2 (tx, o, "tr.places", n, d, members))
+        return -1;
+    return 0;
+}
+
+//  A meeting recorded again under the same key replaces the first.
 static int
 s_meeting (store_tx_t *tx, const agg_event_t *ev)
 {
     char key[AGG_KEY], cohort[AGG_ID], number[24];
+    int64_t n = map_int (ev->event, "number", 0);
     agg_str (ev, "cohort", cohort, sizeof cohort);
-    snprintf (number, sizeof number, "%" PRId64, map_int (ev->event, "number", 0));
+    snprintf (number, sizeof number, "%" PRId64, n);
     const char *parts[] = {ev->office, ev->date, cohort, number};
     size_t klen = agg_key (key, parts, 4);
+    if (!klen || !*cohort)
+        return 0;
+    const void *old;
+    size_t olen;
+    int rc = store_get (tx, "meetings", key, klen, &old, &olen);
+    if (rc < 0 || (rc == 0 && olen == 16 && s_meeting_counts (tx, ev, n, old, -1)))
+        return -1;
     uint8_t val[16];
     agg_put_i64 (val, map_int (ev->event, "members", 0));
     agg_put_i64 (val + 8, map_int (ev->event, "present", 0));
-    return klen && *cohort ? store_put (tx, "meetings", key, klen, val, 16) : 0;
-}
-
-//  --------------------------------------------------------------------------
-//  Goals: each version's SMART checks, so the share reads them as of to
-
-static size_t
-s_goal_index (char key[AGG_KEY], const agg_event_t *ev, char goal[AGG_ID])
-{
-    agg_str (ev, "goal", goal, AGG_ID);
-    const char *parts[] = {"goal", ev->office, goal};
-    return *goal ? agg_key (key, parts, 3) : 0;
-}
-
-static int
-s_goal_version (store_tx_t *tx, const char *key, size_t klen, const agg_event_t *ev)
-{
-    const void *val;
-    size_t vlen;
-    int rc = store_get (tx, "goals", key, klen, &val, &vlen);
-    if (rc < 0)
+    if (store_put (tx, "meetings", key, klen, val, 16))
         return -1;
-    size_t old = rc == 0 ? vlen : 0;
-    uint8_t *versions = (uint8_t *) malloc (old + VERSION_SIZE);
-    if (!versions)
-        return -1;
-    if (old)
-        memcpy (versions, val, old);
-    memcpy (versions + old, ev->date, 10);
-    versions[old + 10] = map_bool (ev->event, "smart_all", false) ? 1 : 0;
-    rc = store_put (tx, "goals", key, klen, versions, old + VERSION_SIZE);
-    free (versions);
-    return rc;
-}
-
-static int
-s_goal_set (store_tx_t *tx, const agg_event_t *ev)
-{
-    char index[AGG_KEY], key[AGG_KEY], goal[AGG_ID];
-    size_t ilen = s_goal_index (index, ev, goal);
-    const char *parts[] = {ev->office, ev->date, goal};
-    size_t klen = agg_key (key, parts, 3);
-    if (!ilen || !klen)
-        return 0;
-    if (store_put (tx, "index", index, ilen, key, klen))
-        return -1;
-    return s_goal_version (tx, key, klen, ev);
-}
-
-static int
-s_goal_revised (store_tx_t *tx, const agg_event_t *ev)
-{
-    char index[AGG_KEY], key[AGG_KEY], goal[AGG_ID];
-    size_t ilen = s_goal_index (index, ev, goal);
-    const void *val;
-    size_t vlen;
-    int rc = ilen ? store_get (tx, "index", index, ilen, &val, &vlen) : 1;
-    if (rc != 0 || vlen > AGG_KEY)
-        return rc < 0 ? -1 : 0;
-    memcpy (key, val, vlen);
-    return s_goal_version (tx, key, vlen, ev);
+    return s_meeting_counts (tx, ev, n, val, 1);
 }
 
 int
@@ -142,10 +121,8 @@ training_agg_apply (store_tx_t *tx, const agg_event_t *ev)
         return s_meeting (tx, ev);
     if (strcmp (t, "certificate.issued") == 0)
         return agg_add (tx, ev->office, "tr.certificates", ev->date, 1);
-    if (strcmp (t, "goal.set") == 0)
-        return s_goal_set (tx, ev);
-    if (strcmp (t, "goal.revised") == 0)
-        return s_goal_revised (tx, ev);
+    if (strcmp (t, "goal.set") == 0 || strcmp (t, "goal.revised") == 0)
+        return goals_agg_apply (tx, ev);
     if (strcmp (t, "reflection.recorded") == 0
         && map_bool (ev->event, "signed_candidate", false)
         && map_bool (ev->event, "signed_supervisor", false))
@@ -156,8 +133,8 @@ training_agg_apply (store_tx_t *tx, const agg_event_t *ev)
 //  --------------------------------------------------------------------------
 //  Reading
 
-//  The most members one cohort had at its meetings in the period, overall
-//  and at each number: the basis of the attendance figures.
+//  The most members one cohort had at its meetings read so far, overall
+//  and at each number: its part of the attendance bases.
 typedef struct {
     int64_t most;
     int64_t most_at[RS_MEETINGS];
@@ -166,6 +143,8 @@ typedef struct {
 typedef struct {
     size_t plen;
     const char *to;
+    int64_t k;
+    int pending; //  bases that matter and are still below k
     rs_training_t *out;
     zhashx_t *cohorts; //  cohort -> cohort_most_t
 } scan_t;
@@ -202,93 +181,92 @@ s_cohort (scan_t *s, const char *name)
     return c;
 }
 
-//  Key parts after the office: date, then the rest.
-static const char *
-s_after_date (const scan_t *s, const void *key, size_t klen, size_t *rest)
+//  Raises a cohort's most to members and the basis with it; one basis
+//  fewer is pending when it reaches k (places: whether it matters).
+static void
+s_raise (scan_t *s, int64_t *most, int64_t *basis, int64_t places, int64_t members)
 {
-    const char *date = (const char *) key + s->plen;
-    if (klen < s->plen + 12 || memcmp (date, s->to, 10) > 0)
-        return NULL;
-    *rest = klen - s->plen - 11;
-    return date + 11;
+    if (members <= *most)
+        return;
+    bool below = *basis < s->k;
+    *basis += members - *most;
+    *most = members;
+    if (places > 0 && below && *basis >= s->k)
+        s->pending--;
 }
 
 static int
 s_meeting_each (const void *key, size_t klen, const void *val, size_t vlen, void *arg)
 {
     scan_t *s = (scan_t *) arg;
-    size_t rest;
-    const char *cohort = s_after_date (s, key, klen, &rest);
-    if (!cohort)
+    const char *cohort = (const char *) key + s->plen;
+    if (klen < s->plen + 12 || memcmp (cohort, s->to, 10) > 0)
         return 1;
-    if (vlen != 16)
-        return 0;
-    int64_t members = agg_get_i64 (val, 8),
-            present = agg_get_i64 ((const uint8_t *) val + 8, 8);
-    s->out->present += present;
-    s->out->places += members;
+    size_t rest = klen - s->plen - 11;
+    cohort += 11;
     char name[AGG_ID];
     size_t len = strnlen (cohort, rest), nlen = len < rest ? rest - len - 1 : 0;
-    if (len >= sizeof name)
+    if (vlen != 16 || len >= sizeof name)
         return 0;
     memcpy (name, cohort, len);
     name[len] = 0;
     cohort_most_t *c = s_cohort (s, name);
-    if (members > c->most)
-        c->most = members;
-    //  A meeting numbered 1 .. RS_MEETINGS counts for attendance by number.
+    rs_training_t *out = s->out;
+    int64_t members = agg_get_i64 (val, 8);
+    s_raise (s, &c->most, &out->members, out->places, members);
     int n = s_number (cohort + len + 1, nlen);
-    if (n) {
-        s->out->by_present[n - 1] += present;
-        s->out->by_places[n - 1] += members;
-        if (members > c->most_at[n - 1])
-            c->most_at[n - 1] = members;
+    if (n)
+        s_raise (s, &c->most_at[n - 1], &out->by_members[n - 1], out->by_places[n - 1],
+                 members);
+    return s->pending > 0 ? 0 : 1;
+}
+
+//  Present and places from the counters, overall and by number.
+static int
+s_attendance (store_tx_t *tx, const rs_period_t *p, rs_training_t *out)
+{
+    const char *o = p->office;
+    if (agg_sum (tx, o, "tr.present", p->from, p->to, &out->present)
+        || agg_sum (tx, o, "tr.places", p->from, p->to, &out->places))
+        return -1;
+    for (int i = 0; i < RS_MEETINGS; i++) {
+        char n[4];
+        snprintf (n, sizeof n, "%d", i + 1);
+        if (agg_sum2 (tx, o, "tr.present", n, p->from, p->to, &out->by_present[i])
+            || agg_sum2 (tx, o, "tr.places", n, p->from, p->to, &out->by_places[i]))
+            return -1;
     }
     return 0;
 }
 
-//  The bases: the most members of each cohort, summed.
-static void
-s_sum_members (scan_t *s)
-{
-    for (cohort_most_t *c = (cohort_most_t *) zhashx_first (s->cohorts); c;
-         c = (cohort_most_t *) zhashx_next (s->cohorts)) {
-        s->out->members += c->most;
-        for (int n = 0; n < RS_MEETINGS; n++)
-            s->out->by_members[n] += c->most_at[n];
-    }
-}
-
-//  The goal's checks as of to: its last version dated on or before to.
+//  The bases, read until each that matters (its rate has places) reached
+//  k. A basis below k is exact. One that reached k may be less than the
+//  true basis, but still >= k: the rate shows either way. The total adds
+//  the offices' bases up (rs_section_merge), and decides the same as with
+//  exact bases: if any office's basis is >= k, so are the total's true
+//  and capped sums; if none reached k, every one is exact and so is the
+//  sum.
 static int
-s_goal_each (const void *key, size_t klen, const void *val, size_t vlen, void *arg)
+s_bases (store_tx_t *tx, const rs_period_t *p, rs_training_t *out)
 {
-    scan_t *s = (scan_t *) arg;
-    size_t rest;
-    if (!s_after_date (s, key, klen, &rest))
-        return 1;
-    const uint8_t *v = (const uint8_t *) val;
-    char best[11] = "";
-    int smart = 0;
-    for (size_t i = 0; i + VERSION_SIZE <= vlen; i += VERSION_SIZE)
-        if (memcmp (v + i, s->to, 10) <= 0 && memcmp (v + i, best, 10) >= 0) {
-            memcpy (best, v + i, 10);
-            smart = v[i + 10];
-        }
-    s->out->goals++;
-    s->out->goals_smart += smart;
-    return 0;
-}
-
-static int
-s_scan (store_tx_t *tx, const rs_period_t *p, const char *table, store_each_fn *fn,
-        scan_t *s)
-{
+    scan_t s = {0, p->to, p->k > 0 ? p->k : 1, out->places > 0, out, NULL};
+    for (int i = 0; i < RS_MEETINGS; i++)
+        s.pending += out->by_places[i] > 0;
+    if (s.pending == 0)
+        return 0;
     char start[AGG_KEY];
     const char *parts[] = {p->office, p->from};
     size_t slen = agg_key (start, parts, 2);
-    s->plen = slen - strlen (p->from);
-    return slen ? store_scan (tx, table, start, slen, start, s->plen, fn, s) : -1;
+    s.plen = slen - strlen (p->from);
+    s.cohorts = zhashx_new ();
+    if (!slen || !s.cohorts) {
+        zhashx_destroy (&s.cohorts);
+        return -1;
+    }
+    zhashx_set_destructor (s.cohorts, s_cohort_free);
+    int rc = store_scan (tx, "meetings", start, slen, start, s.plen, s_meeting_each, &s);
+    zhashx_destroy (&s.cohorts);
+    return rc;
 }
 
 int
@@ -306,14 +284,7 @@ training_agg_read (store_tx_t *tx, const rs_period_t *p, rs_training_t *out)
         out->cohorts_waiting = 0;
     if (strcmp (p->from, p->to) > 0)
         return 0;
-    scan_t s = {0, p->to, out, zhashx_new ()};
-    if (!s.cohorts)
+    if (s_attendance (tx, p, out) || s_bases (tx, p, out))
         return -1;
-    zhashx_set_destructor (s.cohorts, s_cohort_free);
-    int rc = s_scan (tx, p, "meetings", s_meeting_each, &s);
-    s_sum_members (&s);
-    if (rc == 0)
-        rc = s_scan (tx, p, "goals", s_goal_each, &s);
-    zhashx_destroy (&s.cohorts);
-    return rc;
+    return goals_agg_read (tx, p, out);
 }
