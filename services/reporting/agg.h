@@ -9,7 +9,8 @@
               the period, never the size of the history. A state "as of to"
               is kept as dated changes (+1 on the day it begins, -1 on the
               day it ends) and read as the sum from the first date on.
-    grid      office \0 metric \0 L1 L2 \0 first \0 second -> int64
+    grid      office \0 metric \0 L1 L2 \0 first \0 second -> int64 (or
+              a metric's fixed vector of them, summed element-wise)
               Counts by two dates (grid.c), each at the day ('D', first or
               second a YYYY-MM-DD) and month ('M', a YYYY-MM) level, all four
               combinations written on every change. Read as the sum over
