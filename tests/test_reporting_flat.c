@@ -1,33 +1,48 @@
 /*  test_reporting_flat - the figures reporting reads from counters and
     grid records instead of the period's records (clients_reached, talks,
-    goals, smart_share, attendance by meeting and its suppression) against
-    a brute force over the same events. Random meetings, goals with
-    revisions and talks over three years go to a reporting store in random
-    order (dates out of order, same-day revisions, erasures that move a
-    candidate's talks to a token that may already have some); then many
-    random periods and k compare every office and the total. OPSTAP_SEED
-    picks another history.  */
+    goals, smart_share, attendance by meeting and its suppression, the paid
+    jobs' days for the median, survey responses) against a brute force
+    over the same events. Random meetings, goals with revisions, talks,
+    paid jobs (days from start with many ties) and survey invitations and
+    responses (every about, graded, ungraded and out of range, answered
+    before or long after the invitation) over three years go to a
+    reporting store in random order (dates out of order, same-day
+    revisions, erasures that move a candidate's talks to a token that may
+    already have some); then many random periods and k compare every
+    office and the total. OPSTAP_SEED picks another history.  */
 #include "evlog.h"
 #include "json.h"
 #include "reporting.h"
 #include "section.h"
 #include "testkit.h"
 
-#define DAYS       1096 //  2016-01-01 .. 2018-12-31
-#define OFFICES    2
-#define COHORTS    6
-#define GOALS      40
-#define NAMES      12 //  p0 .. p7 candidates, p8 .. p11 also tokens
-#define EVENTS_MAX 2000
-#define PERIODS    400
+#define DAYS        1096 //  2016-01-01 .. 2018-12-31
+#define OFFICES     2
+#define COHORTS     6
+#define GOALS       40
+#define NAMES       12 //  p0 .. p7 candidates, p8 .. p11 also tokens
+#define EVENTS_MAX  3000
+#define PERIODS     400
+#define PAID_VALUES 800 //  days from start 0 .. 799
 
-typedef enum { MEETING, GOAL_SET, GOAL_REVISED, TALK, ERASED } kind_t;
+typedef enum {
+    MEETING,
+    GOAL_SET,
+    GOAL_REVISED,
+    TALK,
+    PAID,
+    INVITED,
+    RESPONDED,
+    ERASED
+} kind_t;
 
 typedef struct {
     kind_t kind;
     int office, day; //  day: 0 is 2016-01-01
     //  meeting: cohort, number, members, present; goal: goal, smart;
-    //  talk: candidate, activity kind; erased: candidate, token
+    //  talk: candidate, activity kind; paid: days from start; invited:
+    //  about; responded: about, invitation day, half points (-1 no grade);
+    //  erased: candidate, token
     int a, b, c, d;
 } ev_t;
 
@@ -63,6 +78,24 @@ s_add (kind_t kind, int office, int day, int a, int b, int c, int d)
 //  --------------------------------------------------------------------------
 //  The history, in random order
 
+//  Paid jobs mostly within a month of the start (ties), a few far; survey
+//  responses a few days before their invitation up to most of a year
+//  after, half points 0 .. 21 (out of range counts as no grade).
+static void
+s_generate_more (int o)
+{
+    for (int i = 0; i < 120; i++)
+        s_add (PAID, o, s_rand (DAYS), s_rand (4) ? s_rand (30) : 30 + s_rand (770), 0, 0,
+               0);
+    for (int i = 0; i < 100; i++)
+        s_add (INVITED, o, s_rand (DAYS), s_rand (RS_ABOUTS), 0, 0, 0);
+    for (int i = 0; i < 160; i++) {
+        int invited = s_rand (DAYS);
+        s_add (RESPONDED, o, invited - 3 + s_rand (300), s_rand (RS_ABOUTS), invited,
+               s_rand (4) ? s_rand (22) : -1, 0);
+    }
+}
+
 static void
 s_generate (void)
 {
@@ -87,6 +120,7 @@ s_generate (void)
         }
         for (int i = 0; i < 300; i++)
             s_add (TALK, o, s_rand (DAYS), s_rand (NAMES), s_rand (3), 0, 0);
+        s_generate_more (o);
     }
     for (int i = s_count - 1; i > 0; i--) {
         int j = s_rand (i + 1);
@@ -131,6 +165,24 @@ s_json (const ev_t *e)
             "\"office\":\"%s\",\"date\":\"%s\",\"kind\":\"%s\","
             "\"minutes\":30,\"setting\":\"external\",\"candidate\":\"p%d\"}",
             o, date, s_kinds[e->b], e->a);
+    case PAID:
+        return zsys_sprintf ("{\"service\":\"placement\",\"type\":\"paid_job.recorded\","
+                             "\"office\":\"%s\",\"date\":\"%s\",\"hours\":24,"
+                             "\"days_from_start\":%d}",
+                             o, date, e->a);
+    case INVITED:
+        return zsys_sprintf ("{\"service\":\"feedback\",\"type\":\"survey.invited\","
+                             "\"office\":\"%s\",\"date\":\"%s\",\"about\":\"%s\"}",
+                             o, date, rs_abouts[e->a]);
+    case RESPONDED: {
+        char invited[11];
+        s_date (e->b, invited);
+        return zsys_sprintf ("{\"service\":\"feedback\",\"type\":\"survey.responded\","
+                             "\"office\":\"%s\",\"date\":\"%s\",\"about\":\"%s\","
+                             "\"invited\":\"%s\",\"graded\":%s,\"grade\":%.1f}",
+                             o, date, rs_abouts[e->a], invited,
+                             e->c < 0 ? "false" : "true", e->c < 0 ? 7.5 : e->c / 2.0);
+    }
     default:
         return zsys_sprintf ("{\"service\":\"intake\",\"type\":\"candidate.erased\","
                              "\"office\":\"north\",\"date\":\"2019-01-01\","
@@ -229,6 +281,8 @@ typedef struct {
     int64_t clients, talks, goals, smart;
     int64_t present, places, basis;
     int64_t by_present[RS_MEETINGS], by_places[RS_MEETINGS], by_basis[RS_MEETINGS];
+    int64_t invited[RS_ABOUTS], responded[RS_ABOUTS], grades[RS_ABOUTS][RS_GRADES];
+    int64_t paid[PAID_VALUES]; //  paid jobs by days from start
 } want_t;
 
 static void
@@ -286,6 +340,27 @@ s_brute_meetings (const brute_t *b, int o, int from, int to, want_t *w)
     }
 }
 
+//  Paid jobs dated in the period; invitations dated in it and, of them,
+//  the responses dated on or before to. Counts, so any order.
+static void
+s_brute_more (int o, int from, int to, want_t *w)
+{
+    for (int i = 0; i < s_count; i++) {
+        const ev_t *e = &s_events[i];
+        if (e->kind == ERASED || e->office != o)
+            continue;
+        if (e->kind == PAID && e->day >= from && e->day <= to)
+            w->paid[e->a]++;
+        if (e->kind == INVITED && e->day >= from && e->day <= to)
+            w->invited[e->a]++;
+        if (e->kind != RESPONDED || e->b < from || e->b > to || e->day > to)
+            continue;
+        w->responded[e->a]++;
+        if (e->c >= 2 && e->c <= 20)
+            w->grades[e->a][e->c - 2]++;
+    }
+}
+
 static void
 s_brute (const brute_t *b, int o, int from, int to, want_t *w)
 {
@@ -293,6 +368,7 @@ s_brute (const brute_t *b, int o, int from, int to, want_t *w)
     s_brute_talks (b, o, from, to, w);
     s_brute_goals (b, o, from, to, w);
     s_brute_meetings (b, o, from, to, w);
+    s_brute_more (o, from, to, w);
 }
 
 static void
@@ -315,6 +391,54 @@ s_shown (int64_t places, int64_t basis, int64_t k)
     if (places <= 0 || basis <= 0)
         return 0;
     return basis < k ? 1 : 2;
+}
+
+//  The median as summary.c computed it before (every job listed, sorted):
+//  the histogram lists them in order. Counts the even and odd cases.
+static int s_even, s_odd;
+
+static double
+s_brute_median (const want_t *w)
+{
+    static int64_t list[EVENTS_MAX];
+    int64_t n = 0;
+    for (int v = 0; v < PAID_VALUES; v++)
+        for (int64_t i = 0; i < w->paid[v]; i++)
+            list[n++] = v;
+    if (n == 0)
+        return 0;
+    n % 2 ? s_odd++ : s_even++;
+    return n % 2 ? (double) list[n / 2]
+                 : ((double) list[n / 2 - 1] + (double) list[n / 2]) / 2.0;
+}
+
+//  Paid jobs: the (value, count) pairs read equal the histogram, and the
+//  median; surveys: every count the figures are made of (summary.c).
+static bool
+s_same_more (const rs_section_t *got, const want_t *w)
+{
+    const rs_placement_t *pl = &got->placement;
+    int64_t total = 0;
+    size_t values = 0;
+    for (int v = 0; v < PAID_VALUES; v++)
+        total += w->paid[v], values += w->paid[v] > 0;
+    bool same = pl->day_total == total && pl->day_count == values
+                && rs_days_median (pl) == s_brute_median (w);
+    for (size_t i = 0; same && i < pl->day_count; i++)
+        same = pl->days[i].days >= 0 && pl->days[i].days < PAID_VALUES
+               && pl->days[i].n == w->paid[pl->days[i].days];
+    for (int a = 0; a < RS_ABOUTS; a++) {
+        const rs_survey_t *sv = &got->satisfaction[a];
+        same = same && sv->invited == w->invited[a] && sv->responded == w->responded[a]
+               && memcmp (sv->grades, w->grades[a], sizeof sv->grades) == 0;
+    }
+    if (!same)
+        fprintf (stderr,
+                 "  got paid %" PRId64 " (%zu values) median %.1f; want %" PRId64
+                 " (%zu) %.1f; or a survey count differs\n",
+                 pl->day_total, pl->day_count, rs_days_median (pl), total, values,
+                 s_brute_median (w));
+    return same;
 }
 
 static bool
@@ -342,7 +466,7 @@ s_same (const rs_section_t *got, const want_t *w, int64_t k)
                  ex->clients_reached, ex->talks, tr->goals, tr->goals_smart, tr->present,
                  tr->places, tr->members, w->clients, w->talks, w->goals, w->smart,
                  w->present, w->places, w->basis);
-    return same;
+    return s_same_more (got, w) && same;
 }
 
 typedef struct {
@@ -359,6 +483,8 @@ s_read (store_tx_t *tx, void *arg)
         rs_period_t p = {s_offices[o], r->from, r->to, r->k};
         if (experts_agg_read (tx, &p, &r->sections[o].experts)
             || training_agg_read (tx, &p, &r->sections[o].training)
+            || placement_agg_read (tx, &p, &r->sections[o].placement)
+            || satisfaction_agg_read (tx, &p, r->sections[o].satisfaction)
             || rs_section_merge (&r->sections[OFFICES], &r->sections[o]))
             return -1;
     }
@@ -444,6 +570,9 @@ main (void)
         s_brute_apply (b, &s_events[i]);
     if (store)
         test_periods (store, b);
+    //  Both cases of the median were met.
+    printf ("test_reporting_flat: medians of %d odd and %d even counts\n", s_odd, s_even);
+    CHECK (s_odd > 0 && s_even > 0);
     free (b);
     store_destroy (&store);
     tk_rmdir (&dir);

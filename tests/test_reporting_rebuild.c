@@ -133,8 +133,8 @@ s_find_each (const void *key, size_t klen, const void *val, size_t vlen, void *a
     return 0;
 }
 
-static const char *const s_tables[] = {EVLOG_TABLES, CONSUMER_TABLES, "rids", RS_TABLES,
-                                       NULL};
+static const char *const s_tables[] = {EVLOG_TABLES, CONSUMER_TABLES, "rids",
+                                       RS_TABLES,    RS_RETIRED,      NULL};
 
 static int
 s_find_all (store_tx_t *tx, void *arg)
@@ -179,8 +179,9 @@ s_file_holds (fixture_t *f, const char *needle)
 }
 
 //  --------------------------------------------------------------------------
-//  An older format: what the code before format 2 left (no marker, or an
-//  older one) and a record the streams never make, which must go
+//  An older format: what older code left (no marker, or an older one) and
+//  records the streams never make, in a table in use and in a retired one
+//  (format 2's responses), which must go
 
 typedef struct {
     const char *format; //  NULL: no marker
@@ -194,7 +195,9 @@ s_make_old (store_tx_t *tx, void *arg)
     int rc = old->format
                  ? store_put (tx, "meta", "format", 6, old->format, strlen (old->format))
                  : store_del (tx, "meta", "format", 6);
-    return rc ? -1 : store_put (tx, "offices", "zz-stale", 8, "", 0);
+    if (rc || store_put (tx, "offices", "zz-stale", 8, "", 0))
+        return -1;
+    return store_put (tx, RS_RETIRED, "zz-stale", 8, "", 0);
 }
 
 static int
@@ -227,16 +230,16 @@ s_store_run (fixture_t *f, store_fn *fn, void *arg, bool write)
 static void
 test_format (fixture_t *f, const reports_t *first)
 {
-    const char *olds[] = {NULL, "1"};
+    const char *olds[] = {NULL, "1", "2"};
     char now[16];
     snprintf (now, sizeof now, "%d", REPORTING_FORMAT);
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < 3; i++) {
         s_stop_reporting (f);
         format_t old = {olds[i], ""};
         CHECK (s_store_run (f, s_read_format, &old, false) == 0);
         CHECK (streq (old.found, now));
         CHECK (s_store_run (f, s_make_old, &old, true) == 0);
-        CHECK (s_records_holding (f, "zz-stale") == 1);
+        CHECK (s_records_holding (f, "zz-stale") == 2);
         //  Emptied and rebuilt from the streams: the same reports, and the
         //  stale office is gone (the report of every office would list it).
         s_start_reporting (f);

@@ -87,17 +87,35 @@ agg_get_i64 (const void *data, size_t size)
 int
 agg_count (store_tx_t *tx, const char *table, const char *key, size_t klen, int64_t delta)
 {
+    return agg_count_vec (tx, table, key, klen, &delta, 1);
+}
+
+//  The same for a vector of slots int64s, added element-wise: the record
+//  goes when every slot is back at zero. A stored value of another size
+//  counts as zeros (it is then replaced whole).
+int
+agg_count_vec (store_tx_t *tx, const char *table, const char *key, size_t klen,
+               const int64_t *delta, size_t slots)
+{
     const void *val;
     size_t vlen;
+    uint8_t bytes[AGG_SLOTS * 8];
+    if (slots == 0 || slots > AGG_SLOTS)
+        return -1;
     int rc = store_get (tx, table, key, klen, &val, &vlen);
     if (rc < 0)
         return -1;
-    int64_t value = (rc == 0 ? agg_get_i64 (val, vlen) : 0) + delta;
-    if (value == 0)
+    bool zero = true;
+    for (size_t i = 0; i < slots; i++) {
+        int64_t value = delta[i];
+        if (rc == 0 && vlen == slots * 8)
+            value += agg_get_i64 ((const uint8_t *) val + i * 8, 8);
+        agg_put_i64 (bytes + i * 8, value);
+        zero = zero && value == 0;
+    }
+    if (zero)
         return store_del (tx, table, key, klen);
-    uint8_t bytes[8];
-    agg_put_i64 (bytes, value);
-    return store_put (tx, table, key, klen, bytes, 8);
+    return store_put (tx, table, key, klen, bytes, slots * 8);
 }
 
 //  --------------------------------------------------------------------------

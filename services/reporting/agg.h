@@ -9,7 +9,8 @@
               the period, never the size of the history. A state "as of to"
               is kept as dated changes (+1 on the day it begins, -1 on the
               day it ends) and read as the sum from the first date on.
-    grid      office \0 metric \0 L1 L2 \0 first \0 second -> int64
+    grid      office \0 metric \0 L1 L2 \0 first \0 second -> int64 (or
+              a metric's fixed vector of them, summed element-wise)
               Counts by two dates (grid.c), each at the day ('D', first or
               second a YYYY-MM-DD) and month ('M', a YYYY-MM) level, all four
               combinations written on every change. Read as the sum over
@@ -38,6 +39,7 @@
 #define AGG_KEY    512
 #define AGG_FIRST  "1900-01-01" //  the first date a date field can hold
 #define AGG_BEFORE "0000-00-00" //  a second date before every date (grid)
+#define AGG_SLOTS  80           //  the most int64s one grid record holds
 #define AGG_TABLES "offices", "counts", "grid", "labels", "distinct", "links"
 
 //  What every event carries, copied out of the message.
@@ -95,6 +97,15 @@ int agg_grid_add (store_tx_t *tx, const char *office, const char *metric,
 //  Sum over first in [from, to] and second <= upto.
 int agg_grid_sum (store_tx_t *tx, const char *office, const char *metric,
                   const char *from, const char *to, const char *upto, int64_t *sum);
+//  The same with a vector of slots (1 .. AGG_SLOTS) counts per record, added
+//  and summed element-wise: several figures of the same two dates cost one
+//  record per cell instead of one grid each. A metric keeps one slot count.
+int agg_grid_add_vec (store_tx_t *tx, const char *office, const char *metric,
+                      const char *first, const char *second, const int64_t *delta,
+                      size_t slots);
+int agg_grid_sum_vec (store_tx_t *tx, const char *office, const char *metric,
+                      const char *from, const char *to, const char *upto, int64_t *sum,
+                      size_t slots);
 
 //  Offices and open vocabularies.
 int agg_note_office (store_tx_t *tx, const char *office);
@@ -123,6 +134,9 @@ void agg_put_i64 (uint8_t out[8], int64_t value);
 //  Adds delta to the int64 under key in table (a record back at 0 goes).
 int agg_count (store_tx_t *tx, const char *table, const char *key, size_t klen,
                int64_t delta);
+//  The same for a vector of slots (1 .. AGG_SLOTS) int64s, element-wise.
+int agg_count_vec (store_tx_t *tx, const char *table, const char *key, size_t klen,
+                   const int64_t *delta, size_t slots);
 int64_t agg_get_i64 (const void *data, size_t size);
 
 #endif

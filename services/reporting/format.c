@@ -5,7 +5,8 @@
 
     Reporting is never a source of truth (reporting.h), so a store from
     code that kept other records (format 1, without a marker: no counters
-    for attendance, goals or talks, no grid) is not migrated: every
+    for attendance, goals or talks, no grid; format 2, paid jobs by day
+    only and responses in their own table) is not migrated: every
     reporting table and the stream positions are emptied before the
     service starts, and the consumers replay every stream from the start.
     A fresh store just gets the marker.  */
@@ -14,12 +15,13 @@
 #include "evlog.h"
 #include "section.h"
 
-static const char *const s_tables[] = {EVLOG_TABLES, CONSUMER_TABLES, "rids", RS_TABLES,
-                                       NULL};
-//  What a rebuild empties: the figures and the positions that led to them.
-//  Reporting publishes no events and remembers no replies, so the rest of
-//  its store (events, subjects, rids) stays.
-static const char *const s_emptied[] = {RS_TABLES, CONSUMER_TABLES, NULL};
+static const char *const s_tables[] = {EVLOG_TABLES, CONSUMER_TABLES, "rids",
+                                       RS_TABLES,    RS_RETIRED,      NULL};
+//  What a rebuild empties: the figures (and those of retired tables) and
+//  the positions that led to them. Reporting publishes no events and
+//  remembers no replies, so the rest of its store (events, subjects, rids)
+//  stays.
+static const char *const s_emptied[] = {RS_TABLES, RS_RETIRED, CONSUMER_TABLES, NULL};
 
 #define BATCH 1024
 

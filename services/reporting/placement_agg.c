@@ -3,8 +3,15 @@
     the days to each paid job for the median.
 
     paid      office \0 date \0 days (6 digits) -> int64 paid jobs
-              how many paid jobs of the day came that many days after the
-              placement's start; read over the period only, names no one  */
+              office \0 'M' month \0 days (6 digits) -> int64 paid jobs
+              How many paid jobs of the day (or of the month, 'M' and its
+              YYYY-MM; both levels are written for every job) came that
+              many days after the placement's start. The median's read cuts
+              the period as agg_sum does: the days of partial edge months,
+              the month records of the whole months between, merged into
+              (value, count) pairs. Its cost is (edge days + months of the
+              period) x distinct values, never the number of paid jobs;
+              names no one.  */
 #include "section.h"
 
 static int
@@ -47,10 +54,14 @@ s_paid_job (store_tx_t *tx, const agg_event_t *ev)
             && agg_add (tx, o, "pl.paid_jobs_20h", d, 1)))
         return -1;
     int64_t days = map_int (ev->event, "days_from_start", 0);
-    char digits[16], key[AGG_KEY];
+    char digits[16], key[AGG_KEY], month[9];
     snprintf (digits, sizeof digits, "%06" PRId64, days < 0 ? 0 : days % 1000000);
-    const char *parts[] = {o, d, digits};
-    size_t klen = agg_key (key, parts, 3);
+    snprintf (month, sizeof month, "M%.7s", d);
+    const char *day_parts[] = {o, d, digits}, *month_parts[] = {o, month, digits};
+    size_t klen = agg_key (key, day_parts, 3);
+    if (!klen || agg_count (tx, "paid", key, klen, 1))
+        return -1;
+    klen = agg_key (key, month_parts, 3);
     return klen ? agg_count (tx, "paid", key, klen, 1) : -1;
 }
 
@@ -76,8 +87,8 @@ placement_agg_apply (store_tx_t *tx, const agg_event_t *ev)
 //  Reading
 
 typedef struct {
-    size_t plen;
-    const char *to;
+    size_t plen;    //  the key's length up to the date or month
+    const char *hi; //  the last date or 'M' month that counts
     rs_placement_t *out;
 } days_t;
 
@@ -86,25 +97,32 @@ s_days_each (const void *key, size_t klen, const void *val, size_t vlen, void *a
 {
     days_t *d = (days_t *) arg;
     const char *date = (const char *) key + d->plen;
-    if (klen != d->plen + 17 || memcmp (date, d->to, 10) > 0)
+    size_t hlen = strlen (d->hi);
+    if (klen != d->plen + hlen + 7 || memcmp (date, d->hi, hlen) > 0)
         return 1;
-    int64_t days = atoll (date + 11);
-    for (int64_t n = agg_get_i64 (val, vlen); n > 0; n--)
-        if (rs_days_add (d->out, days))
-            return -1;
-    return 0;
+    int64_t n = agg_get_i64 (val, vlen);
+    return n > 0 ? rs_days_add (d->out, atoll (date + hlen + 1), n) : 0;
 }
 
+//  The per-value counts of the period, merged: edge months by day, the
+//  months between by month (agg_segments).
 static int
 s_read_days (store_tx_t *tx, const rs_period_t *p, rs_placement_t *out)
 {
-    char start[AGG_KEY];
-    const char *parts[] = {p->office, p->from};
-    size_t slen = agg_key (start, parts, 2);
-    days_t d = {slen - strlen (p->from), p->to, out};
-    if (!slen)
-        return -1;
-    return store_scan (tx, "paid", start, slen, start, d.plen, s_days_each, &d);
+    agg_segment_t segs[3];
+    size_t count = agg_segments (p->from, p->to, segs);
+    for (size_t i = 0; i < count; i++) {
+        char start[AGG_KEY], lo[12], hi[12];
+        bool month = segs[i].level == 'M';
+        snprintf (lo, sizeof lo, "%s%s", month ? "M" : "", segs[i].lo);
+        snprintf (hi, sizeof hi, "%s%s", month ? "M" : "", segs[i].hi);
+        const char *parts[] = {p->office, lo};
+        size_t slen = agg_key (start, parts, 2);
+        days_t d = {slen - strlen (lo), hi, out};
+        if (!slen || store_scan (tx, "paid", start, slen, start, d.plen, s_days_each, &d))
+            return -1;
+    }
+    return 0;
 }
 
 int
@@ -136,5 +154,5 @@ placement_agg_read (store_tx_t *tx, const rs_period_t *p, rs_placement_t *out)
     //  would make the sum dip below zero for a while; none is open then.
     if (out->vacancies_open < 0)
         out->vacancies_open = 0;
-    return strcmp (p->from, p->to) > 0 ? 0 : s_read_days (tx, p, out);
+    return s_read_days (tx, p, out);
 }

@@ -9,7 +9,7 @@
 #define REPORTING_K_DEFAULT 5
 //  The layout of reporting's store (format.c); raised whenever records are
 //  added or changed, so an older store is rebuilt from the streams.
-#define REPORTING_FORMAT 2
+#define REPORTING_FORMAT 3
 
 //  The reporting service's query, tables and stream applier.
 const service_def_t *reporting_service (void);

@@ -53,19 +53,60 @@ rs_tally_add (rs_tally_t *self, const char *label, int64_t n)
     return 0;
 }
 
+//  Keeps the pairs sorted: a value already there gets the count.
 int
-rs_days_add (rs_placement_t *self, int64_t days)
+rs_days_add (rs_placement_t *self, int64_t days, int64_t n)
 {
+    size_t lo = 0, hi = self->day_count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (self->days[mid].days < days)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    self->day_total += n;
+    if (lo < self->day_count && self->days[lo].days == days) {
+        self->days[lo].n += n;
+        return 0;
+    }
     if (self->day_count == self->day_size) {
         size_t size = self->day_size ? self->day_size * 2 : 16;
-        int64_t *grown = realloc (self->days, size * sizeof *grown);
+        rs_days_item_t *grown = realloc (self->days, size * sizeof *grown);
         if (!grown)
             return -1;
         self->days = grown;
         self->day_size = size;
     }
-    self->days[self->day_count++] = days;
+    memmove (self->days + lo + 1, self->days + lo,
+             (self->day_count - lo) * sizeof *self->days);
+    self->days[lo] = (rs_days_item_t){days, n};
+    self->day_count++;
     return 0;
+}
+
+//  The value at position at (from 0) of the jobs in value order.
+static int64_t
+s_days_at (const rs_placement_t *self, int64_t at)
+{
+    for (size_t i = 0; i < self->day_count; i++) {
+        if (at < self->days[i].n)
+            return self->days[i].days;
+        at -= self->days[i].n;
+    }
+    return 0;
+}
+
+double
+rs_days_median (const rs_placement_t *self)
+{
+    int64_t n = self->day_total;
+    if (n <= 0)
+        return 0;
+    return n % 2
+               ? (double) s_days_at (self, n / 2)
+               : ((double) s_days_at (self, n / 2 - 1) + (double) s_days_at (self, n / 2))
+                     / 2.0;
 }
 
 void
@@ -157,7 +198,7 @@ s_merge_placement (rs_placement_t *to, const rs_placement_t *from)
     to->under_2_contacts += from->under_2_contacts;
     to->hours += from->hours;
     for (size_t i = 0; i < from->day_count; i++)
-        if (rs_days_add (to, from->days[i]))
+        if (rs_days_add (to, from->days[i].days, from->days[i].n))
             return -1;
     return 0;
 }

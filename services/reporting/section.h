@@ -65,11 +65,19 @@ typedef struct {
     int64_t certificates, goals, goals_smart, reflections_signed;
 } rs_training_t;
 
+//  How many paid jobs came that many days after their placement's start.
+typedef struct {
+    int64_t days, n;
+} rs_days_item_t;
+
 typedef struct {
     int64_t hosts, vacancies_open, started, active, ended[RS_OUTCOMES], ended_total;
     int64_t paid_jobs, paid_jobs_20h, under_2_contacts, hours;
-    int64_t *days; //  days from start to each paid job in the period
-    size_t day_count, day_size;
+    //  Days from start to the period's paid jobs as (value, count) pairs
+    //  sorted by value, so memory follows distinct values, not jobs.
+    rs_days_item_t *days;
+    size_t day_count, day_size; //  distinct values
+    int64_t day_total;          //  paid jobs in them
 } rs_placement_t;
 
 typedef struct {
@@ -88,7 +96,11 @@ void rs_section_init (rs_section_t *self);
 void rs_section_destroy (rs_section_t *self);
 //  Adds the figures of other (another office) to self.
 int rs_section_merge (rs_section_t *self, const rs_section_t *other);
-int rs_days_add (rs_placement_t *self, int64_t days);
+//  Adds n paid jobs that came days after their start.
+int rs_days_add (rs_placement_t *self, int64_t days, int64_t n);
+//  The median of the days (the mean of the middle two when even), 0 when
+//  there are none.
+double rs_days_median (const rs_placement_t *self);
 
 //  The report period of a query, and the disclosure threshold in use (the
 //  larger of the request's and the operator's): a basis that only decides
@@ -128,7 +140,9 @@ int satisfaction_agg_read (store_tx_t *tx, const rs_period_t *p,
 //  The reporting tables of every section, and meta: the store's format
 //  (reporting.c).
 #define RS_TABLES                                                                        \
-    AGG_TABLES, "stages", "cohorts", "meetings", "goals", "index", "paid", "responses",  \
-        "meta"
+    AGG_TABLES, "stages", "cohorts", "meetings", "goals", "index", "paid", "meta"
+//  Tables no format writes any more (responses: format 2, now in grid),
+//  opened only so that a rebuild empties them (format.c).
+#define RS_RETIRED "responses"
 
 #endif

@@ -172,24 +172,6 @@ s_training (out_t *o, const rs_training_t *tr)
     s_by_meeting (o, tr);
 }
 
-static int
-s_compare_days (const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *) a, y = *(const int64_t *) b;
-    return (x > y) - (x < y);
-}
-
-static double
-s_median (rs_placement_t *pl)
-{
-    size_t n = pl->day_count;
-    if (n == 0)
-        return 0;
-    qsort (pl->days, n, sizeof *pl->days, s_compare_days);
-    return n % 2 ? (double) pl->days[n / 2]
-                 : ((double) pl->days[n / 2 - 1] + (double) pl->days[n / 2]) / 2.0;
-}
-
 static void
 s_placement (out_t *o, rs_placement_t *pl)
 {
@@ -205,7 +187,7 @@ s_placement (out_t *o, rs_placement_t *pl)
     s_count (o, "paid_jobs_20h", pl->paid_jobs_20h);
     s_fraction (o, "paid_job_rate", s_div ((double) pl->paid_jobs, pl->ended_total),
                 pl->ended_total);
-    s_fraction (o, "median_days_to_paid_job", s_median (pl), (int64_t) pl->day_count);
+    s_fraction (o, "median_days_to_paid_job", rs_days_median (pl), pl->day_total);
     s_count (o, "under_2_contacts", pl->under_2_contacts);
     s_fraction (o, "mean_hours", s_div ((double) pl->hours, pl->started), pl->started);
 }
