@@ -105,28 +105,52 @@ s_collect_office (const char *name, void *arg)
 
 //  Packs each office's section under "offices" and adds it to total.
 static int
-s_pack_offices (cmd_ctx_t *ctx, zlistx_t *offices, rs_period_t *p, int64_t k,
+s_pack_offices (store_tx_t *tx, kv_t *reply, zlistx_t *offices, rs_period_t *p,
                 rs_section_t *total)
 {
-    msgpack_packer *pk = kv_key (cmd_reply (ctx), "offices");
+    msgpack_packer *pk = kv_key (reply, "offices");
     msgpack_pack_map (pk, (uint32_t) zlistx_size (offices));
     for (const char *office = (const char *) zlistx_first (offices); office;
          office = (const char *) zlistx_next (offices)) {
         rs_section_t section;
         rs_section_init (&section);
         p->office = office;
-        int rc = s_read_section (cmd_tx (ctx), p, &section);
+        int rc = s_read_section (tx, p, &section);
         if (rc == 0)
             rc = rs_section_merge (total, &section);
         if (rc == 0) {
             pk_str (pk, office);
-            summary_pack (pk, &section, k);
+            summary_pack (pk, &section, p->k);
         }
         rs_section_destroy (&section);
         if (rc)
-            return cmd_store_fail (ctx);
+            return -1;
     }
     return 0;
+}
+
+int
+reporting_summary (store_tx_t *tx, const char *office, const char *from, const char *to,
+                   int64_t k, kv_t *reply)
+{
+    zlistx_t *offices = zlistx_new ();
+    zlistx_set_duplicator (offices, (zlistx_duplicator_fn *) strdup);
+    zlistx_set_destructor (offices, (zlistx_destructor_fn *) zstr_free);
+    int rc = office && *office ? s_collect_office (office, offices)
+                               : agg_offices (tx, s_collect_office, offices);
+    kv_str (reply, "from", from);
+    kv_str (reply, "to", to);
+    kv_int (reply, "k", k);
+    rs_section_t total;
+    rs_section_init (&total);
+    rs_period_t p = {NULL, from, to, k};
+    if (rc == 0)
+        rc = s_pack_offices (tx, reply, offices, &p, &total);
+    if (rc == 0)
+        summary_pack (kv_key (reply, "total"), &total, k);
+    rs_section_destroy (&total);
+    zlistx_destroy (&offices);
+    return rc ? -1 : 0;
 }
 
 static int
@@ -145,24 +169,9 @@ s_summary (cmd_ctx_t *ctx)
                          "OPSTAP_REPORT_K is not an integer >= 1");
     //  A request may raise k, never lower it.
     k = asked > k ? asked : k;
-    zlistx_t *offices = zlistx_new ();
-    zlistx_set_duplicator (offices, (zlistx_duplicator_fn *) strdup);
-    zlistx_set_destructor (offices, (zlistx_destructor_fn *) zstr_free);
-    int rc = *cmd_office (ctx) ? s_collect_office (cmd_office (ctx), offices)
-                               : agg_offices (cmd_tx (ctx), s_collect_office, offices);
-    kv_t *reply = cmd_reply (ctx);
-    kv_str (reply, "from", from);
-    kv_str (reply, "to", to);
-    kv_int (reply, "k", k);
-    rs_section_t total;
-    rs_section_init (&total);
-    rs_period_t p = {NULL, from, to, k};
-    rc = rc ? cmd_store_fail (ctx) : s_pack_offices (ctx, offices, &p, k, &total);
-    if (rc == 0)
-        summary_pack (kv_key (reply, "total"), &total, k);
-    rs_section_destroy (&total);
-    zlistx_destroy (&offices);
-    return rc;
+    if (reporting_summary (cmd_tx (ctx), cmd_office (ctx), from, to, k, cmd_reply (ctx)))
+        return cmd_store_fail (ctx);
+    return 0;
 }
 
 //  --------------------------------------------------------------------------

@@ -18,6 +18,15 @@ const service_def_t *reporting_service (void);
 //  when unset; -1 when it is set to anything else.
 int64_t reporting_k (void);
 
+//  The reply of report.summary for [from, to] at threshold k, added to
+//  reply: from, to, k, each office's section under "offices" (office alone
+//  when it is not NULL or "", else every office a stream has named) and
+//  their total. Runs in tx, a read or write transaction of reporting's
+//  store. 0, or -1 on a store failure (reply is then incomplete). The
+//  service's report.summary and opstap-bench-report both call it.
+int reporting_summary (store_tx_t *tx, const char *office, const char *from,
+                       const char *to, int64_t k, kv_t *reply);
+
 //  Before the service starts on <data_dir>/<instance>: a store of another
 //  format is emptied (reporting tables and stream positions) so that it is
 //  rebuilt from the streams, logged as event=reporting.rebuild; a new one
