@@ -466,6 +466,9 @@ main (int argc, char *argv[])
                          "10000,100000,1000000\n");
         return 2;
     }
+    //  Stdout holds the figures alone: the store's log lines (a map that
+    //  grows) go to stderr.
+    zsys_set_logstream (stderr);
     const char *const tables[] = {RS_TABLES, NULL};
     oerr_t err;
     store_t *store = store_new_sized (argv[1], tables, (size_t) 1 << 30, &err);
