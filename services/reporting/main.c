@@ -2,16 +2,6 @@
 #include "reporting.h"
 #include "web.h"
 
-//  The value after --name, or dflt: service_main parses the same options.
-static const char *
-s_arg (int argc, char *argv[], const char *name, const char *dflt)
-{
-    for (int i = 1; i + 1 < argc; i++)
-        if (streq (argv[i], name))
-            return argv[i + 1];
-    return dflt;
-}
-
 int
 main (int argc, char *argv[])
 {
@@ -26,8 +16,9 @@ main (int argc, char *argv[])
     const char *data = getenv ("OPSTAP_DATA");
     zsys_set_logident ("reporting");
     zsys_set_logstream (stderr);
-    if (reporting_prepare (s_arg (argc, argv, "--data", data && *data ? data : "var"),
-                           s_arg (argc, argv, "--instance", "reporting")))
+    if (reporting_prepare (
+            reporting_arg (argc, argv, "--data", data && *data ? data : "var"),
+            reporting_arg (argc, argv, "--instance", "reporting")))
         return 1;
     //  The dashboard asks this instance over its command socket; without it
     //  (port 0, or taken) the service still runs.

@@ -188,3 +188,12 @@ reporting_service (void)
 {
     return &s_reporting;
 }
+
+const char *
+reporting_arg (int argc, char *argv[], const char *name, const char *dflt)
+{
+    for (int i = 1; i + 1 < argc; i++)
+        if (streq (argv[i], name))
+            return argv[i + 1];
+    return dflt;
+}

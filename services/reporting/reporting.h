@@ -27,6 +27,11 @@ int64_t reporting_k (void);
 int reporting_summary (store_tx_t *tx, const char *office, const char *from,
                        const char *to, int64_t k, kv_t *reply);
 
+//  The value after the option name in argv, or dflt: for the process's own
+//  start-up (the dashboard, the format check), which reads the options
+//  service_main reads.
+const char *reporting_arg (int argc, char *argv[], const char *name, const char *dflt);
+
 //  Before the service starts on <data_dir>/<instance>: a store of another
 //  format is emptied (reporting tables and stream positions) so that it is
 //  rebuilt from the streams, logged as event=reporting.rebuild; a new one

@@ -8,6 +8,7 @@
     the same aggregates (no scan of history) and gives the very figures
     report.summary gives, disclosure control included.  */
 #include "web.h"
+#include "reporting.h"
 
 #include "codec.h"
 #include "directory.h"
@@ -425,15 +426,6 @@ s_env_int (const char *name, int dflt)
     return *end || value < 0 || value > 65535 ? -1 : (int) value;
 }
 
-static const char *
-s_arg (int argc, char *argv[], const char *name, const char *dflt)
-{
-    for (int i = 1; i + 1 < argc; i++)
-        if (streq (argv[i], name))
-            return argv[i + 1];
-    return dflt;
-}
-
 //  The default port: 5 above the instance's command port, which is port
 //  base + 40 in the loopback defaults, so port base + 45 (7145).
 static int
@@ -449,10 +441,10 @@ web_start (int argc, char *argv[])
 {
     char err[640] = "";
     directory_t *directory =
-        directory_new (s_arg (argc, argv, "--config", NULL), err, sizeof err);
+        directory_new (reporting_arg (argc, argv, "--config", NULL), err, sizeof err);
     const dir_entry_t *entry =
-        directory ? directory_instance (directory,
-                                        s_arg (argc, argv, "--instance", "reporting"))
+        directory ? directory_instance (
+            directory, reporting_arg (argc, argv, "--instance", "reporting"))
                   : NULL;
     int port = entry ? s_env_int ("OPSTAP_WEB_PORT", s_default_port (entry)) : -1;
     const char *policy = getenv ("OPSTAP_WEB_POLICY");
