@@ -16,46 +16,26 @@
 #include <string.h>
 #include <strings.h>
 
-#define STACK_BYTES       1024
 #define DIGEST_LEGACY_HEX 40
-#define STACK_PAIRS       32
 
-typedef struct {
-    byte stack[STACK_BYTES];
-    byte *data;
-    size_t size, cap;
-    bool failed;
-} canon_t;
+//  --------------------------------------------------------------------------
+//  The first version: SHA-1 fed each value's type, then its 8-byte length
+//  or value and its bytes, map entries in the order of their keys. Read
+//  only to recognise digests stored by that version, so it is left simple.
 
 static void
-s_feed (canon_t *c, const void *data, size_t size)
+s_feed (zdigest_t *d, const void *data, size_t size)
 {
-    if (c->failed || size == 0)
-        return;
-    if (c->size + size > c->cap) {
-        size_t cap = c->cap * 2 > c->size + size ? c->cap * 2 : c->size + size;
-        byte *grown =
-            (byte *) (c->data == c->stack ? malloc (cap) : realloc (c->data, cap));
-        if (!grown) {
-            c->failed = true;
-            return;
-        }
-        if (c->data == c->stack)
-            memcpy (grown, c->stack, c->size);
-        c->data = grown;
-        c->cap = cap;
-    }
-    memcpy (c->data + c->size, data, size);
-    c->size += size;
+    zdigest_update (d, (const byte *) data, size);
 }
 
 static void
-s_feed_u64 (canon_t *c, uint64_t value)
+s_feed_u64 (zdigest_t *d, uint64_t value)
 {
     byte bytes[8];
     for (int i = 7; i >= 0; i--, value >>= 8)
         bytes[i] = (byte) (value & 0xff);
-    s_feed (c, bytes, sizeof bytes);
+    s_feed (d, bytes, sizeof bytes);
 }
 
 static int
@@ -77,100 +57,87 @@ s_key_order (const void *a, const void *b)
                                                  : 1;
 }
 
-static void s_canon_value (canon_t *c, const msgpack_object *obj,
-                           const char *const *skip);
+static int s_sha1_value (zdigest_t *d, const msgpack_object *obj,
+                         const char *const *skip);
 
-static void
-s_canon_map (canon_t *c, const msgpack_object *obj, const char *const *skip)
+static int
+s_sha1_map (zdigest_t *d, const msgpack_object *obj, const char *const *skip)
 {
     uint32_t size = obj->via.map.size, kept = 0;
-    const msgpack_object_kv *stack[STACK_PAIRS];
     const msgpack_object_kv **pairs =
-        size <= STACK_PAIRS ? stack
-                            : (const msgpack_object_kv **) malloc (sizeof *pairs * size);
-    if (!pairs) {
-        c->failed = true;
-        return;
-    }
+        (const msgpack_object_kv **) malloc (sizeof *pairs * (size ? size : 1));
+    if (!pairs)
+        return -1;
     for (uint32_t i = 0; i < size; i++)
         if (!obj_is_one_of (&obj->via.map.ptr[i].key, skip))
             pairs[kept++] = &obj->via.map.ptr[i];
     qsort (pairs, kept, sizeof *pairs, s_key_order);
-    s_feed_u64 (c, kept);
-    for (uint32_t i = 0; i < kept; i++) {
-        s_canon_value (c, &pairs[i]->key, NULL);
-        s_canon_value (c, &pairs[i]->val, NULL);
-    }
-    if (pairs != stack)
-        free (pairs);
+    s_feed_u64 (d, kept);
+    int rc = 0;
+    for (uint32_t i = 0; i < kept && rc == 0; i++)
+        rc = s_sha1_value (d, &pairs[i]->key, NULL)
+                     || s_sha1_value (d, &pairs[i]->val, NULL)
+                 ? -1
+                 : 0;
+    free (pairs);
+    return rc;
 }
 
-static void
-s_canon_value (canon_t *c, const msgpack_object *obj, const char *const *skip)
+static int
+s_sha1_value (zdigest_t *d, const msgpack_object *obj, const char *const *skip)
 {
     byte type = (byte) obj->type;
-    s_feed (c, &type, 1);
+    s_feed (d, &type, 1);
     switch (obj->type) {
     case MSGPACK_OBJECT_BOOLEAN:
-        s_feed_u64 (c, obj->via.boolean ? 1 : 0);
-        break;
+        s_feed_u64 (d, obj->via.boolean ? 1 : 0);
+        return 0;
     case MSGPACK_OBJECT_POSITIVE_INTEGER:
-        s_feed_u64 (c, obj->via.u64);
-        break;
+        s_feed_u64 (d, obj->via.u64);
+        return 0;
     case MSGPACK_OBJECT_NEGATIVE_INTEGER:
-        s_feed_u64 (c, (uint64_t) obj->via.i64);
-        break;
+        s_feed_u64 (d, (uint64_t) obj->via.i64);
+        return 0;
     case MSGPACK_OBJECT_FLOAT32:
     case MSGPACK_OBJECT_FLOAT64: {
         uint64_t bits;
         memcpy (&bits, &obj->via.f64, sizeof bits);
-        s_feed_u64 (c, bits);
-        break;
+        s_feed_u64 (d, bits);
+        return 0;
     }
     case MSGPACK_OBJECT_STR:
     case MSGPACK_OBJECT_BIN:
-        s_feed_u64 (c, obj->via.str.size);
-        s_feed (c, obj->via.str.ptr, obj->via.str.size);
-        break;
+        s_feed_u64 (d, obj->via.str.size);
+        s_feed (d, obj->via.str.ptr, obj->via.str.size);
+        return 0;
     case MSGPACK_OBJECT_ARRAY:
-        s_feed_u64 (c, obj->via.array.size);
+        s_feed_u64 (d, obj->via.array.size);
         for (uint32_t i = 0; i < obj->via.array.size; i++)
-            s_canon_value (c, &obj->via.array.ptr[i], NULL);
-        break;
+            if (s_sha1_value (d, &obj->via.array.ptr[i], NULL))
+                return -1;
+        return 0;
     case MSGPACK_OBJECT_MAP:
-        s_canon_map (c, obj, skip);
-        break;
+        return s_sha1_map (d, obj, skip);
     case MSGPACK_OBJECT_EXT:
-        s_feed_u64 (c, (uint64_t) (int64_t) obj->via.ext.type);
-        s_feed_u64 (c, obj->via.ext.size);
-        s_feed (c, obj->via.ext.ptr, obj->via.ext.size);
-        break;
+        s_feed_u64 (d, (uint64_t) (int64_t) obj->via.ext.type);
+        s_feed_u64 (d, obj->via.ext.size);
+        s_feed (d, obj->via.ext.ptr, obj->via.ext.size);
+        return 0;
     default: //  nil
-        break;
+        return 0;
     }
 }
 
-//  The first version's digest: SHA-1 of the canonical form, 40 hex digits.
 static int
 s_sha1_digest (const msgpack_object *obj, const char *const *skip,
                char out[DIGEST_LEGACY_HEX + 1])
 {
-    canon_t c;
-    c.data = c.stack;
-    c.size = 0;
-    c.cap = STACK_BYTES;
-    c.failed = false;
-    s_canon_value (&c, obj, skip);
-    zdigest_t *d = c.failed ? NULL : zdigest_new ();
-    if (d) {
-        zdigest_update (d, c.data, c.size);
+    zdigest_t *d = zdigest_new ();
+    int rc = d ? s_sha1_value (d, obj, skip) : -1;
+    if (rc == 0)
         snprintf (out, DIGEST_LEGACY_HEX + 1, "%s", zdigest_string (d));
-        zdigest_destroy (&d);
-    } else
-        c.failed = true;
-    if (c.data != c.stack)
-        free (c.data);
-    return c.failed ? -1 : 0;
+    zdigest_destroy (&d);
+    return rc;
 }
 
 //  --------------------------------------------------------------------------

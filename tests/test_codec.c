@@ -289,7 +289,7 @@ test_times_and_ids (void)
     CHECK (strlen (small) == 7);
 }
 
-//  Longer than one SHA-1 block and than the first version's stack buffer.
+//  Longer than one SHA-1 block.
 #define TEXT_144                                                                         \
     "0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz"           \
     "0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz"
