@@ -253,6 +253,23 @@ test_format (fixture_t *f, const reports_t *first)
     }
 }
 
+//  A store that cannot be opened (its directory is a file) stops the start
+//  with an error instead of running on a store of unknown format.
+static void
+test_format_unopenable (void)
+{
+    char *dir = tk_tmpdir ();
+    char *file = zsys_sprintf ("%s/not-a-dir", dir);
+    FILE *out = fopen (file, "w");
+    CHECK (out != NULL);
+    if (out)
+        fclose (out);
+    CHECK (reporting_prepare (file, "reporting") == -1);
+    remove (file);
+    free (file);
+    tk_rmdir (&dir);
+}
+
 //  --------------------------------------------------------------------------
 
 static void
@@ -310,6 +327,7 @@ main (void)
     test_restart_and_rebuild (&f, &first);
     test_format (&f, &first);
     test_erasure (&f, &first);
+    test_format_unopenable ();
     s_reports_free (&first);
     s_teardown (&f);
     return tk_done ("test_reporting_rebuild");
