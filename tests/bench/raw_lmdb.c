@@ -3,11 +3,30 @@
     per committed transaction, each put in a nested transaction of its own
     when "nested" is given (as the runtime runs each command). Prints
     commits/s and puts/s.
-        opstap-bench-lmdb DIR COUNT BATCH [nested]  */
+    With "registration" each put is instead what one registration writes
+    in intake (tables, key shapes and sizes measured on a bench store): a
+    candidate record, an event, a rid's reply and a subject index entry,
+    each in its own B-tree. Nothing else of Opstap is in it: it is the
+    LMDB cost of what a registration must keep.
+        opstap-bench-lmdb DIR COUNT BATCH [nested|registration]  */
 #include <czmq.h>
 #include <lmdb.h>
 
 #define VALUE_SIZE 400
+
+//  Sizes of a bench registration's records in intake's store (mdb_dump).
+#define CANDIDATE_SIZE 271
+#define EVENT_SIZE     277
+#define REPLY_SIZE     141
+
+static const char *const s_tables[] = {"candidates", "events", "rids", "subjects"};
+
+typedef struct {
+    MDB_dbi dbi;       //  the one table of the plain shape
+    MDB_dbi tables[4]; //  s_tables, for "registration"
+    bool registration;
+    bool nested;
+} shape_t;
 
 static int
 s_fail (const char *what, int rc)
@@ -16,36 +35,76 @@ s_fail (const char *what, int rc)
     return 1;
 }
 
-//  One transaction of BATCH appends; keys are big-endian sequence numbers,
-//  as an event log's are.
+//  The four puts of registration number n; ids are the bench client's
+//  ("B<pid>-<n>", so they sort as strings, not as numbers).
 static int
-s_put (MDB_txn *parent, MDB_dbi dbi, uint64_t *seq, uint8_t *value, bool nested)
+s_put_registration (MDB_txn *txn, const shape_t *shape, const uint8_t key[8], uint64_t n,
+                    uint8_t *value)
+{
+    char id[32];
+    int idlen = snprintf (id, sizeof id, "B355647-%" PRIu64, n);
+    uint8_t subject[48];
+    memcpy (subject, id, (size_t) idlen + 1);
+    memcpy (subject + idlen + 1, key, 8);
+    MDB_val ids = {(size_t) idlen, id}, seq = {8, (void *) key},
+            sub = {(size_t) idlen + 9, subject};
+    MDB_val cand = {CANDIDATE_SIZE, value}, event = {EVENT_SIZE, value},
+            reply = {REPLY_SIZE, value}, none = {0, value};
+    int rc = mdb_put (txn, shape->tables[0], &ids, &cand, 0);
+    if (rc == 0)
+        rc = mdb_put (txn, shape->tables[1], &seq, &event, MDB_APPEND);
+    if (rc == 0)
+        rc = mdb_put (txn, shape->tables[2], &ids, &reply, 0);
+    return rc ? rc : mdb_put (txn, shape->tables[3], &sub, &none, 0);
+}
+
+//  One put of the shape; keys are big-endian sequence numbers, as an event
+//  log's are.
+static int
+s_put (MDB_txn *parent, const shape_t *shape, uint64_t *seq, uint8_t *value)
 {
     MDB_txn *txn = parent;
-    int rc = nested ? mdb_txn_begin (mdb_txn_env (parent), parent, 0, &txn) : 0;
+    int rc = shape->nested ? mdb_txn_begin (mdb_txn_env (parent), parent, 0, &txn) : 0;
     uint8_t key[8];
     uint64_t n = ++*seq;
     for (int b = 7; b >= 0; b--, n >>= 8)
         key[b] = (uint8_t) n;
     memcpy (value, key, sizeof key);
     MDB_val k = {sizeof key, key}, v = {VALUE_SIZE, value};
-    if (rc == 0)
-        rc = mdb_put (txn, dbi, &k, &v, MDB_APPEND);
-    if (nested && rc == 0)
+    if (rc == 0 && shape->registration)
+        rc = s_put_registration (txn, shape, key, *seq, value);
+    else if (rc == 0)
+        rc = mdb_put (txn, shape->dbi, &k, &v, MDB_APPEND);
+    if (shape->nested && rc == 0)
         rc = mdb_txn_commit (txn);
-    else if (nested && txn != parent)
+    else if (shape->nested && txn != parent)
         mdb_txn_abort (txn);
     return rc;
 }
 
 static int
-s_commit (MDB_env *env, MDB_dbi dbi, uint64_t *seq, int batch, uint8_t *value,
-          bool nested)
+s_commit (MDB_env *env, const shape_t *shape, uint64_t *seq, int batch, uint8_t *value)
 {
     MDB_txn *txn;
     int rc = mdb_txn_begin (env, NULL, 0, &txn);
     for (int i = 0; rc == 0 && i < batch; i++)
-        rc = s_put (txn, dbi, seq, value, nested);
+        rc = s_put (txn, shape, seq, value);
+    if (rc) {
+        mdb_txn_abort (txn);
+        return rc;
+    }
+    return mdb_txn_commit (txn);
+}
+
+static int
+s_open (MDB_env *env, shape_t *shape)
+{
+    MDB_txn *txn;
+    int rc = mdb_txn_begin (env, NULL, 0, &txn);
+    if (rc == 0)
+        rc = mdb_dbi_open (txn, NULL, 0, &shape->dbi);
+    for (int i = 0; rc == 0 && shape->registration && i < 4; i++)
+        rc = mdb_dbi_open (txn, s_tables[i], MDB_CREATE, &shape->tables[i]);
     if (rc) {
         mdb_txn_abort (txn);
         return rc;
@@ -56,25 +115,26 @@ s_commit (MDB_env *env, MDB_dbi dbi, uint64_t *seq, int batch, uint8_t *value,
 int
 main (int argc, char *argv[])
 {
-    bool nested = argc == 5 && streq (argv[4], "nested");
-    if (argc < 4 || argc > 5 || (argc == 5 && !nested) || atoi (argv[2]) < 1
-        || atoi (argv[3]) < 1) {
-        fprintf (stderr, "usage: opstap-bench-lmdb DIR COUNT BATCH [nested]\n");
+    shape_t shape = {0};
+    shape.nested = argc == 5 && streq (argv[4], "nested");
+    shape.registration = argc == 5 && streq (argv[4], "registration");
+    if (argc < 4 || argc > 5 || (argc == 5 && !shape.nested && !shape.registration)
+        || atoi (argv[2]) < 1 || atoi (argv[3]) < 1) {
+        fprintf (stderr,
+                 "usage: opstap-bench-lmdb DIR COUNT BATCH [nested|registration]\n");
         return 2;
     }
     int count = atoi (argv[2]), batch = atoi (argv[3]);
     MDB_env *env;
-    MDB_txn *txn;
-    MDB_dbi dbi;
     int rc = mdb_env_create (&env);
+    if (rc == 0)
+        rc = mdb_env_set_maxdbs (env, 4);
     if (rc == 0)
         rc = mdb_env_set_mapsize (env, (size_t) 1 << 32);
     if (rc == 0)
         rc = mdb_env_open (env, argv[1], 0, 0640);
     if (rc == 0)
-        rc = mdb_txn_begin (env, NULL, 0, &txn);
-    if (rc == 0 && (rc = mdb_dbi_open (txn, NULL, 0, &dbi)) == 0)
-        rc = mdb_txn_commit (txn);
+        rc = s_open (env, &shape);
     if (rc)
         return s_fail (argv[1], rc);
     uint8_t value[VALUE_SIZE];
@@ -84,14 +144,16 @@ main (int argc, char *argv[])
     int64_t start = zclock_usecs ();
     while ((int) seq < count) {
         int n = count - (int) seq < batch ? count - (int) seq : batch;
-        if ((rc = s_commit (env, dbi, &seq, n, value, nested)))
+        if ((rc = s_commit (env, &shape, &seq, n, value)))
             return s_fail ("commit", rc);
         commits++;
     }
     double seconds = (double) (zclock_usecs () - start) / 1e6;
-    printf ("nested=%d batch=%d puts=%d commits=%d seconds=%.2f commits_per_s=%.0f "
-            "puts_per_s=%.0f\n",
-            nested, batch, count, commits, seconds, commits / seconds, count / seconds);
+    printf (
+        "shape=%s nested=%d batch=%d puts=%d commits=%d seconds=%.2f commits_per_s=%.0f "
+        "puts_per_s=%.0f\n",
+        shape.registration ? "registration" : "append", shape.nested, batch, count,
+        commits, seconds, commits / seconds, count / seconds);
     mdb_env_close (env);
     return 0;
 }

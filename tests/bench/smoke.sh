@@ -16,7 +16,9 @@ base="$(free_base 100)"
   cat "$out/stdout" "$out/stderr"
   exit 1
 }
-for row in "LMDB, 1 put(s) per commit" "ZeroMQ echo, 256 in flight" \
+for row in "LMDB, 1 put(s) per commit" "LMDB, 1 put(s) per commit of a registration's 4" \
+  "LMDB, 256 put(s) per commit of a registration's 4" "ceiling: pipeline + a registration's puts" \
+  "ZeroMQ echo, 256 in flight" \
   "minimal pipeline, 256 in flight" "intake register, 256 in flight" "full mix, 256 in flight" \
   "events through to reporting" "report.summary, all offices" "reporting rebuild" \
   "300 candidates, whole programme: report.summary all offices"; do
