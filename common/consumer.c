@@ -3,7 +3,12 @@
 
 #include "codec.h"
 
-#define CONSUMER_BATCH    256
+//  What a follower takes in one commit: the hints waiting on its socket, or
+//  one replay answer (the protocol's most). Each commit flushes the disk, so
+//  behind a busy producer a smaller batch means more flushes per event and
+//  a lag that grows (the full mix's reporting lag p99: 128-1032 ms at 256,
+//  46-80 ms at 1000; docs/PERFORMANCE.md, finding 10).
+#define CONSUMER_BATCH    1000
 #define CONSUMER_RETRY_MS 2000
 #define CONSUMER_IDLE_MS  1000
 
@@ -203,7 +208,9 @@ s_on_replay (zloop_t *loop, zsock_t *reader, void *arg)
         if (count > 0 && self->position < self->head)
             s_ask (self);
     } else
-        zsys_warning ("event=consumer.bad_reply producer=%s", self->instance);
+        zsys_warning ("event=consumer.bad_reply producer=%s bytes=%zu message=\"%s\"",
+                      self->instance, zframe_size (frame),
+                      msg ? "no events in the answer" : err.message);
     msg_destroy (&msg);
     zframe_destroy (&frame);
     return 0;

@@ -4,7 +4,11 @@
 #include <czmq.h>
 #include <string.h>
 
-#define EVLOG_REPLAY_BYTES (1024 * 1024)
+//  A replay answer must be decodable by the consumer asking for it, whose
+//  decoder takes CODEC_MAX_BODY at most: the events leave room for the
+//  answer's own fields. (It was 1 MiB, so a batch of large events past
+//  256 KiB left the consumer refusing every answer and never catching up.)
+#define EVLOG_REPLAY_BYTES (CODEC_MAX_BODY - 1024)
 
 uint64_t
 evlog_head (store_tx_t *tx)

@@ -73,6 +73,59 @@ s_replay (store_tx_t *tx, void *arg)
     return evlog_replay (tx, MANY - 10, 256, (msgpack_sbuffer *) arg);
 }
 
+//  1,000 events of about 1 KiB each after the MANY small ones.
+static int
+s_append_large (store_tx_t *tx, void *arg)
+{
+    (void) arg;
+    char filler[1001];
+    memset (filler, 'x', 1000);
+    filler[1000] = 0;
+    msgpack_sbuffer out;
+    msgpack_sbuffer_init (&out);
+    int rc = 0;
+    for (int i = 0; i < 1000 && rc == 0; i++) {
+        kv_t f;
+        kv_init (&f);
+        kv_str (&f, "candidate", "c-large");
+        kv_str (&f, "filler", filler);
+        evlog_meta_t meta = {"intake",   "intake",     "candidate.stage_assessed",
+                             "nijmegen", "2020-01-01", "c-large"};
+        rc = evlog_append (tx, &meta, &f, &out) ? 0 : -1;
+        kv_destroy (&f);
+    }
+    msgpack_sbuffer_destroy (&out);
+    return rc;
+}
+
+static int
+s_replay_large (store_tx_t *tx, void *arg)
+{
+    return evlog_replay (tx, MANY + 1, 1000, (msgpack_sbuffer *) arg);
+}
+
+//  The most a consumer may ask for, of events that together exceed what
+//  it can decode: the answer stops short and still decodes, and `next`
+//  continues it.
+static void
+test_replay_fits_decoder (store_t *store)
+{
+    oerr_t err;
+    CHECK (store_write (store, s_append_large, NULL, &err) == 0);
+    msgpack_sbuffer out;
+    msgpack_sbuffer_init (&out);
+    CHECK (store_read (store, s_replay_large, &out, &err) == 0);
+    CHECK (out.size <= CODEC_MAX_BODY);
+    msg_t *reply = msg_decode (out.data, out.size, &err);
+    CHECK (reply != NULL);
+    const msgpack_object *events = reply ? obj_get (msg_root (reply), "events") : NULL;
+    uint32_t count = events ? events->via.array.size : 0;
+    CHECK (count > 100 && count < 1000);
+    CHECK (reply && map_int (msg_root (reply), "next", 0) == MANY + 1 + count);
+    msg_destroy (&reply);
+    msgpack_sbuffer_destroy (&out);
+}
+
 int
 main (void)
 {
@@ -97,6 +150,7 @@ main (void)
     CHECK (reply && map_int (msg_root (reply), "head", 0) == MANY);
     msg_destroy (&reply);
     msgpack_sbuffer_destroy (&out);
+    test_replay_fits_decoder (store);
     store_destroy (&store);
     tk_rmdir (&dir);
     return tk_done ("test_evlog");
