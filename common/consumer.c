@@ -27,6 +27,7 @@ struct _consumer_t {
     uint64_t applied;
     int64_t asked_at; //  when the outstanding replay request left, 0 if none
     int64_t heard_at; //  when the producer last answered
+    uint32_t ask_max; //  events asked for per replay (see s_on_replay)
 };
 
 typedef struct {
@@ -59,6 +60,7 @@ consumer_new (store_t *store, const char *service, const char *instance,
     snprintf (self->service, sizeof self->service, "%s", service);
     snprintf (self->instance, sizeof self->instance, "%s", instance);
     self->store = store;
+    self->ask_max = CONSUMER_BATCH;
     self->apply = apply;
     self->arg = arg;
     oerr_t err;
@@ -115,7 +117,7 @@ s_ask (consumer_t *self)
     msgpack_pack_map (&pk, 3);
     pk_kv_str (&pk, "cmd", "replay");
     pk_kv_uint (&pk, "from", self->position + 1);
-    pk_kv_uint (&pk, "max", CONSUMER_BATCH);
+    pk_kv_uint (&pk, "max", self->ask_max);
     zframe_t *frame = zframe_new (buf.data, buf.size);
     msgpack_sbuffer_destroy (&buf);
     if (zframe_send (&frame, self->dealer, ZFRAME_DONTWAIT) == 0)
@@ -207,10 +209,19 @@ s_on_replay (zloop_t *loop, zsock_t *reader, void *arg)
         s_apply (self, events, count);
         if (count > 0 && self->position < self->head)
             s_ask (self);
-    } else
-        zsys_warning ("event=consumer.bad_reply producer=%s bytes=%zu message=\"%s\"",
-                      self->instance, zframe_size (frame),
+    } else {
+        //  A producer older than its bounded answers (evlog.c) may send more
+        //  than this decoder takes: ask for fewer, or it never catches up.
+        bool smaller = !msg && self->ask_max > 1;
+        if (smaller)
+            self->ask_max /= 2;
+        zsys_warning ("event=consumer.bad_reply producer=%s bytes=%zu ask=%" PRIu32
+                      " message=\"%s\"",
+                      self->instance, zframe_size (frame), self->ask_max,
                       msg ? "no events in the answer" : err.message);
+        if (smaller)
+            s_ask (self);
+    }
     msg_destroy (&msg);
     zframe_destroy (&frame);
     return 0;
