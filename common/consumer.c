@@ -2,13 +2,14 @@
 #include "consumer.h"
 
 #include "codec.h"
+#include "evlog.h"
 
 //  What a follower takes in one commit: the hints waiting on its socket, or
 //  one replay answer (the protocol's most). Each commit flushes the disk, so
 //  behind a busy producer a smaller batch means more flushes per event and
 //  a lag that grows (the full mix's reporting lag p99: 128-1032 ms at 256,
 //  46-80 ms at 1000; docs/PERFORMANCE.md, finding 10).
-#define CONSUMER_BATCH    1000
+#define CONSUMER_BATCH    EVLOG_REPLAY_MAX
 #define CONSUMER_RETRY_MS 2000
 #define CONSUMER_IDLE_MS  1000
 

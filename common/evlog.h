@@ -26,6 +26,9 @@ uint64_t evlog_append (store_tx_t *tx, const evlog_meta_t *meta, const kv_t *fie
                        msgpack_sbuffer *out);
 //  Last seq stored, 0 when none.
 uint64_t evlog_head (store_tx_t *tx);
+//  The most events a replay request may ask for (proto/PROTOCOL.md).
+#define EVLOG_REPLAY_MAX 1000
+
 //  Packs the replay reply {ok, head, events} for events from seq on.
 int evlog_replay (store_tx_t *tx, uint64_t from, uint32_t max, msgpack_sbuffer *out);
 //  Whether a subscriber may see an event of this office.

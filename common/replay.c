@@ -18,7 +18,7 @@ s_always (const char *cmd, void *arg)
 
 static const field_t s_replay_fields[] = {
     {"from", F_INT, true, 1, 9007199254740992.0, 0, NULL, NULL},
-    {"max", F_INT, false, 1, 1000, 0, NULL, NULL},
+    {"max", F_INT, false, 1, EVLOG_REPLAY_MAX, 0, NULL, NULL},
     {NULL, 0, false, 0, 0, 0, NULL, NULL}};
 
 typedef struct {
