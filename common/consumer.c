@@ -189,6 +189,19 @@ s_apply (consumer_t *self, const msgpack_object *events, uint32_t count)
     }
 }
 
+//  After a smaller ask (below), a full answer that took under a quarter of
+//  what the decoder takes may double it again: once the producer is
+//  upgraded, the follower goes back to whole batches (fewer commits, less
+//  lag) instead of keeping the small ask for the life of the process.
+static void
+s_grow_ask (consumer_t *self, uint32_t count, size_t bytes)
+{
+    if (self->ask_max < CONSUMER_BATCH && count == self->ask_max
+        && bytes < CODEC_MAX_BODY / 4)
+        self->ask_max =
+            self->ask_max > CONSUMER_BATCH / 2 ? CONSUMER_BATCH : self->ask_max * 2;
+}
+
 static int
 s_on_replay (zloop_t *loop, zsock_t *reader, void *arg)
 {
@@ -208,6 +221,7 @@ s_on_replay (zloop_t *loop, zsock_t *reader, void *arg)
         if (head > self->head)
             self->head = head;
         s_apply (self, events, count);
+        s_grow_ask (self, count, zframe_size (frame));
         if (count > 0 && self->position < self->head)
             s_ask (self);
     } else {
