@@ -4,6 +4,8 @@
 #include "evlog.h"
 #include "replay.h"
 
+#include <sys/stat.h>
+
 #define SERVICE_BATCH_DEFAULT 64
 #define SERVICE_MAX_MSG       (1024 * 1024)
 //  Replay answers waiting for one peer. A subscriber has one request out
@@ -155,12 +157,15 @@ s_on_tick (zloop_t *loop, int timer_id, void *arg)
     return 0;
 }
 
+static void s_reread_directory (service_t *self);
+
 static int
 s_on_second (zloop_t *loop, int timer_id, void *arg)
 {
     (void) loop;
     (void) timer_id;
     service_auth_refresh ((service_t *) arg);
+    s_reread_directory ((service_t *) arg);
     return 0;
 }
 
@@ -345,20 +350,76 @@ s_open_sockets (service_t *self, char *err, size_t errlen)
 }
 
 static int
+s_follow (service_t *self, const dir_entry_t *p, char *err, size_t errlen)
+{
+    if (self->consumer_count == SERVICE_MAX_CONSUMERS) {
+        snprintf (err, errlen, "cannot follow %s: already following %d instances",
+                  p->instance, SERVICE_MAX_CONSUMERS);
+        return -1;
+    }
+    consumer_t *c = consumer_new (self->store, p->service, p->instance, p->events,
+                                  p->replay, service_apply, self, self->keys);
+    if (!c || consumer_attach (c, self->loop, s_on_progress, self) != 0) {
+        snprintf (err, errlen, "cannot follow %s", p->instance);
+        consumer_destroy (&c);
+        return -1;
+    }
+    self->consumers[self->consumer_count++] = c;
+    return 0;
+}
+
+static int
 s_open_consumers (service_t *self, char *err, size_t errlen)
 {
-    for (size_t i = 0; i < self->args.producer_count; i++) {
-        const dir_entry_t *p = &self->args.producers[i];
-        consumer_t *c = consumer_new (self->store, p->service, p->instance, p->events,
-                                      p->replay, service_apply, self, self->keys);
-        if (!c || consumer_attach (c, self->loop, s_on_progress, self) != 0) {
-            snprintf (err, errlen, "cannot follow %s", p->instance);
-            consumer_destroy (&c);
+    for (size_t i = 0; i < self->args.producer_count; i++)
+        if (s_follow (self, &self->args.producers[i], err, errlen))
             return -1;
-        }
-        self->consumers[self->consumer_count++] = c;
-    }
     return 0;
+}
+
+static bool
+s_follows (service_t *self, const char *service)
+{
+    for (const char *const *f = self->args.def->follows; f && *f; f++)
+        if (streq (*f, service))
+            return true;
+    return false;
+}
+
+//  Called every second. A producer instance added to the directory file (a
+//  new office's intake) is followed from then on, so adding one takes no
+//  restart of the services that follow it; other changes (an endpoint
+//  moved, an instance removed) still take one.
+static void
+s_reread_directory (service_t *self)
+{
+    struct stat st;
+    if (!*self->args.config || stat (self->args.config, &st) != 0
+        || (st.st_mtim.tv_sec == self->config_mtime.tv_sec
+            && st.st_mtim.tv_nsec == self->config_mtime.tv_nsec
+            && (int64_t) st.st_size == self->config_size))
+        return;
+    self->config_mtime = st.st_mtim;
+    self->config_size = (int64_t) st.st_size;
+    char err[640];
+    directory_t *directory = directory_new (self->args.config, err, sizeof err);
+    if (!directory) {
+        zsys_warning ("event=config.error instance=%s message=\"%s\" following=%zu",
+                      self->args.entry.instance, err, self->consumer_count);
+        return;
+    }
+    for (size_t i = 0; i < directory_size (directory); i++) {
+        const dir_entry_t *e = directory_at (directory, i);
+        if (!s_follows (self, e->service) || s_consumer_of (self, e->instance))
+            continue;
+        if (s_follow (self, e, err, sizeof err) == 0)
+            zsys_info ("event=consumer.added instance=%s producer=%s",
+                       self->args.entry.instance, e->instance);
+        else
+            zsys_warning ("event=consumer.error instance=%s message=\"%s\"",
+                          self->args.entry.instance, err);
+    }
+    directory_destroy (&directory);
 }
 
 static service_t *
@@ -460,6 +521,8 @@ service_start (const service_def_t *def, const service_opts_t *opts, char *err,
         snprintf (args->keys_dir, sizeof args->keys_dir, "%s", opts->keys_dir);
     if (opts->cert)
         snprintf (args->cert, sizeof args->cert, "%s", opts->cert);
+    if (opts->config)
+        snprintf (args->config, sizeof args->config, "%s", opts->config);
     if (service_retention_parse (opts->retention, &args->retention, err, errlen)) {
         free (args);
         return NULL;

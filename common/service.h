@@ -54,6 +54,10 @@ typedef struct {
     const char *keys_dir;   //  CURVE keys and policy (docs/SECURITY.md), NULL: none
     const char *retention;  //  e.g. "candidate=7y,audit=10y" (service_retention.c)
     const char *cert; //  own secret certificate, NULL: <keys_dir>/<instance>.key_secret
+    //  The file the directory came from, read again when it changes: a
+    //  producer instance added to it is followed without a restart. NULL:
+    //  never read again.
+    const char *config;
 } service_opts_t;
 
 //  Opens the store, binds and starts the actor. NULL with a reason in err

@@ -30,6 +30,7 @@ typedef struct {
     int after_wait_ms;
     char keys_dir[512]; //  "" runs without CURVE and without a policy
     char cert[512];     //  own secret certificate, "": in keys_dir
+    char config[512];   //  the directory file, "": not read again
     retention_t retention;
 } args_t;
 
@@ -45,6 +46,8 @@ typedef struct {
     zloop_t *loop;
     consumer_t *consumers[SERVICE_MAX_CONSUMERS];
     size_t consumer_count;
+    struct timespec config_mtime; //  of args.config when last read
+    int64_t config_size;
     zlist_t *parked;        //  requests waiting for the streams they named in after
     telemetry_t *telemetry; //  metrics and health over HTTP
     uint64_t head;

@@ -86,9 +86,16 @@ service_main (const service_def_t *def, int argc, char *argv[])
         zsys_error ("event=config.error message=\"%s\"", err);
         return 2;
     }
-    service_opts_t sopts = {
-        opts.instance, opts.data,      directory, (size_t) opts.batch, 0, 0,
-        opts.keys,     opts.retention, opts.cert};
+    //  The file the directory came from, read again for new producers.
+    const char *config = opts.config ? opts.config : getenv ("OPSTAP_CONFIG");
+    service_opts_t sopts = {.instance = opts.instance,
+                            .data_dir = opts.data,
+                            .directory = directory,
+                            .batch_max = (size_t) opts.batch,
+                            .keys_dir = opts.keys,
+                            .retention = opts.retention,
+                            .cert = opts.cert,
+                            .config = config && *config ? config : NULL};
     zactor_t *actor = service_start (def, &sopts, err, sizeof err);
     directory_destroy (&directory);
     if (!actor) {

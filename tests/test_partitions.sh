@@ -6,6 +6,8 @@
 # stream must hold only its offices, and the report must equal the one of
 # the same workload on a single intake instance. After kill -9 of intake-a,
 # ede commands and ede reports still work; after its restart all resumes.
+# A fourth office's intake added to the directory file while everything
+# runs is followed without restarting the followers.
 # When the services serve their metrics endpoint (directory column 7,
 # default command port + 3), each is scraped and checked as well.
 #   tests/test_partitions.sh BIN_DIR SOURCE_DIR
@@ -295,6 +297,41 @@ import json, sys
 r = json.load(open(sys.argv[1]))
 print('  registered per office:', {o: v['intake']['registered'] for o, v in r['offices'].items()},
       'total:', r['total']['intake']['registered'])" "$tmp/parts.report2"
+
+# A new office while everything runs: its intake is added to the directory
+# file and started; the running followers pick it up without a restart.
+line intake intake-c zwolle "$base + 60" >>"$tmp/parts.conf"
+start parts intake/intake-c
+quiet op "$tmp/parts.conf" status --wait 10
+reg zwolle z-new >"$tmp/new-z.jsonl"
+op "$tmp/parts.conf" submit "$tmp/new-z.jsonl" >"$tmp/new-z.replies"
+check "a new office's intake (intake-c) answers its command" \
+  grep -q '"instance":"intake-c"' "$tmp/new-z.replies"
+followed() { # every follower follows intake-c up to its head
+  op "$tmp/parts.conf" status --json >"$tmp/status.new" 2>/dev/null
+  $py - "$tmp/status.new" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+head = [r["head"] for r in rows if r.get("instance") == "intake-c"]
+followers = [r for r in rows if r.get("service") in ("training", "placement", "feedback",
+                                                 "reporting")]
+ok = head and head[0] > 0 and len(followers) == 4 and all(
+    any(c["instance"] == "intake-c" and c["position"] == head[0] for c in r["consumers"])
+    for r in followers)
+sys.exit(0 if ok else 1)
+PY
+}
+for _ in $(seq 1 50); do followed && break; sleep 0.1; done
+check "training, placement, feedback and reporting follow intake-c, no restart" followed
+report "$tmp/parts.conf" "$tmp/parts.report3"
+check "the report has zwolle and counts its registration in the total" $py - \
+  "$tmp/parts.report2" "$tmp/parts.report3" <<'PY'
+import json, sys
+before, after = (json.load(open(f)) for f in sys.argv[1:3])
+n0, n1 = (r["total"]["intake"]["registered"] for r in (before, after))
+print(f"  total registered {n0} -> {n1}, offices {sorted(after['offices'])}")
+sys.exit(0 if n1 == n0 + 1 and "zwolle" in after["offices"] else 1)
+PY
 
 check "every process stops cleanly on SIGTERM" stop_all
 summary
