@@ -8,12 +8,8 @@
 #include "testkit.h"
 
 #define REG                                                                              \
-    "{\"cmd\":\"candidate.register\",\"office\":\"%s\",\"id\":\"n-%d\","                 \
-    "\"birth_year\":1980,\"referral\":\"self\",\"benefit\":\"none\","                    \
-    "\"treatment\":\"done\",\"criteria\":{\"psych_limitation\":true,\"motivated\":true," \
-    "\"willing_to_train\":true,\"arranges_benefits\":true,\"seeks_paid_work\":true},"    \
-    "\"consent\":{\"processing\":true,\"evaluation_contact\":false},"                    \
-    "\"date\":\"2020-01-06\"}"
+    "{\"cmd\":\"candidate.register\",\"office\":\"%s\",\"id\":\"n-%"                     \
+    "d\"," TK_REGISTER_REST
 
 typedef struct {
     char *dir;

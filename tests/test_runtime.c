@@ -8,11 +8,7 @@
 
 #define REG                                                                              \
     "{\"cmd\":\"candidate.register\",\"office\":\"nijmegen\",\"id\":\"r-%d\","           \
-    "\"rid\":\"rid-%d\",\"birth_year\":1980,\"referral\":\"self\",\"benefit\":\"none\"," \
-    "\"treatment\":\"done\",\"criteria\":{\"psych_limitation\":true,\"motivated\":true," \
-    "\"willing_to_train\":true,\"arranges_benefits\":true,\"seeks_paid_work\":true},"    \
-    "\"consent\":{\"processing\":true,\"evaluation_contact\":false},"                    \
-    "\"date\":\"2020-01-06\"}"
+    "\"rid\":\"rid-%d\"," TK_REGISTER_REST
 
 typedef struct {
     char *dir;

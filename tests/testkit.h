@@ -30,6 +30,15 @@ char *tk_write_config (const char *dir, int base);
 //  Appends a line for the test follower (service "follower", at base+50).
 int tk_add_follower (const char *config, int base);
 
+//  The rest of a candidate.register body after its envelope and id: an
+//  eligible candidate registered on 2020-01-06.
+#define TK_REGISTER_REST                                                                 \
+    "\"birth_year\":1980,\"referral\":\"self\",\"benefit\":\"none\","                    \
+    "\"treatment\":\"done\",\"criteria\":{\"psych_limitation\":true,\"motivated\":true," \
+    "\"willing_to_train\":true,\"arranges_benefits\":true,\"seeks_paid_work\":true},"    \
+    "\"consent\":{\"processing\":true,\"evaluation_contact\":false},"                    \
+    "\"date\":\"2020-01-06\"}"
+
 //  A reply or event, decoded.
 typedef struct _tk_msg_t tk_msg_t;
 //  NULL when data is not one MessagePack value.
