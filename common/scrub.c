@@ -68,3 +68,21 @@ scrub_delete (store_tx_t *tx, const char *table, const char *id)
     zlistx_destroy (&f.keys);
     return rc;
 }
+
+//  Letters, not hex digits: a hex token held nine or more digits in a row
+//  about once in 13, which a scan for BSNs on the streams (ours in
+//  test_erasure, or a data team's) rightly flags.
+int
+scrub_token (char *token, size_t size)
+{
+    zuuid_t *uuid = size >= SCRUB_TOKEN_SIZE ? zuuid_new () : NULL;
+    if (!uuid)
+        return -1;
+    const byte *data = zuuid_data (uuid);
+    memcpy (token, "anon-", 5);
+    for (int i = 0; i < 20; i++)
+        token[5 + i] = (char) ('a' + (i % 2 ? data[i / 2] & 0x0f : data[i / 2] >> 4));
+    token[SCRUB_TOKEN_SIZE - 1] = 0;
+    zuuid_destroy (&uuid);
+    return 0;
+}

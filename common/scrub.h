@@ -1,6 +1,7 @@
 /*  scrub - finding and removing an erased candidate's id wherever a store
     keeps it as bytes: the check behind erase.check, and the removal of
-    remembered replies (rids) that named the candidate.  */
+    remembered replies (rids) that named the candidate; and the fresh
+    tokens that take an erased id's place.  */
 #ifndef OPSTAP_SCRUB_H
 #define OPSTAP_SCRUB_H
 
@@ -13,5 +14,11 @@ bool scrub_holds (const void *data, size_t len, const char *id);
 int scrub_count (store_tx_t *tx, const char *table, const char *id, size_t *count);
 //  Deletes the records of table whose key or value holds id.
 int scrub_delete (store_tx_t *tx, const char *table, const char *id);
+
+#define SCRUB_TOKEN_SIZE 26 //  "anon-", 20 letters, NUL
+//  A fresh pseudonym in token (size at least SCRUB_TOKEN_SIZE): "anon-" and
+//  20 letters a-p, 80 bits of a random UUID. 0, or -1 when size is short
+//  or no UUID could be made.
+int scrub_token (char *token, size_t size);
 
 #endif

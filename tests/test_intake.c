@@ -299,7 +299,8 @@ test_stream_and_erasure (fixture_t *f)
         free (json);
     }
     CHECK (zlistx_size (events) == 18);
-    CHECK (token && strncmp (token, "anon-", 5) == 0);
+    CHECK (token && strncmp (token, "anon-", 5) == 0 && strlen (token) == 25
+           && strspn (token + 5, "abcdefghijklmnop") == 20);
     int with_token = 0;
     for (tk_msg_t *e = (tk_msg_t *) zlistx_first (events); e && token;
          e = (tk_msg_t *) zlistx_next (events))

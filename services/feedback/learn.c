@@ -12,6 +12,7 @@
 #include "handlers.h"
 
 #include "evlog.h"
+#include "scrub.h"
 
 static int
 s_learn (store_tx_t *tx, const msgpack_object *event, const char *id)
@@ -72,11 +73,8 @@ s_erase_survey (store_tx_t *tx, const char *id)
     int rc = survey_get_record (tx, id, &s);
     if (rc != 0)
         return rc < 0 ? -1 : 0;
-    char token[40];
-    zuuid_t *uuid = zuuid_new ();
-    snprintf (token, sizeof token, "anon-%.20s", zuuid_str (uuid));
-    zuuid_destroy (&uuid);
-    if (s_retoken (tx, s.invited_seq, id, token)
+    char token[SCRUB_TOKEN_SIZE];
+    if (scrub_token (token, sizeof token) || s_retoken (tx, s.invited_seq, id, token)
         || s_retoken (tx, s.responded_seq, id, token))
         return -1;
     return store_del (tx, "surveys", id, strlen (id));

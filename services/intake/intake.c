@@ -4,6 +4,7 @@
 #include "candidate.h"
 #include "retention.h"
 #include "evlog.h"
+#include "scrub.h"
 
 #define END                                                                              \
     {                                                                                    \
@@ -441,10 +442,9 @@ s_erase (cmd_ctx_t *ctx)
     if (s_load_arg (ctx, &c))
         return -1;
     store_tx_t *tx = cmd_tx (ctx);
-    char token[40];
-    zuuid_t *uuid = zuuid_new ();
-    snprintf (token, sizeof token, "anon-%.20s", zuuid_str (uuid));
-    zuuid_destroy (&uuid);
+    char token[SCRUB_TOKEN_SIZE];
+    if (scrub_token (token, sizeof token))
+        return cmd_fail (ctx, ERR_INTERNAL, NULL, "no token could be made");
     size_t len = strlen (c.id);
     if (store_del (tx, "candidates", c.id, len)
         || store_del (tx, "registrations", c.id, len)
