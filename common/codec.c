@@ -548,6 +548,14 @@ codec_now (char buf[32])
 }
 
 void
+codec_letters (uint64_t value, int count, char *out)
+{
+    for (int i = count - 1; i >= 0; i--, value >>= 4)
+        out[i] = (char) ('a' + (value & 0x0f));
+    out[count] = 0;
+}
+
+void
 codec_new_id (char *out, size_t size, const char *prefix)
 {
     zuuid_t *uuid = zuuid_new ();
@@ -557,9 +565,12 @@ codec_new_id (char *out, size_t size, const char *prefix)
     for (size_t i = 0; i < 8; i++)
         bits = (bits << 8) | random[i];
     zuuid_destroy (&uuid);
-    uint64_t ms = (uint64_t) zclock_time () & 0xFFFFFFFFFFFFULL;
-    snprintf (out, size, "%s-%012" PRIx64 "%013" PRIx64, prefix, ms,
-              (uint64_t) (bits & 0xFFFFFFFFFFFFFULL));
+    //  Letters where these were hex digits (until 2026-11-24): the ids
+    //  made since sort after every earlier one, as '0'-'9' sort before 'a'.
+    char ms[13], rest[14];
+    codec_letters ((uint64_t) zclock_time (), 12, ms);
+    codec_letters (bits, 13, rest);
+    snprintf (out, size, "%s-%s%s", prefix, ms, rest);
 }
 
 //  --------------------------------------------------------------------------

@@ -86,10 +86,15 @@ void codec_format_date (int32_t days, char buf[11]);
 //  YYYY-MM-DDTHH:MM:SS.mmmZ (UTC) of ms since 1970.
 void codec_format_ms (int64_t ms, char buf[32]);
 void codec_now (char buf[32]);
-//  A fresh id: PREFIX, a dash, the time in ms (12 hex) and 52 random bits
-//  (13 hex). Ids made later sort later, so new records land at the end of
-//  every table keyed by them instead of on a random page.
+//  A fresh id: PREFIX, a dash, the time in ms (12 nibbles) and 52 random
+//  bits (13), each nibble a letter a-p. Ids made later sort later, so new
+//  records land at the end of every table keyed by them instead of on a
+//  random page; and no id holds a digit, so none looks like a BSN or a
+//  phone number to a scan of the streams.
 void codec_new_id (char *out, size_t size, const char *prefix);
+//  The low count nibbles of value as letters a-p, most significant first
+//  (they sort as the number does), and a NUL: out holds count + 1.
+void codec_letters (uint64_t value, int count, char *out);
 
 //  Packing helpers: key/value pairs into a map being packed. Inline, so a
 //  literal key's length is known when compiled (they run for every field of

@@ -78,11 +78,16 @@ scrub_token (char *token, size_t size)
     zuuid_t *uuid = size >= SCRUB_TOKEN_SIZE ? zuuid_new () : NULL;
     if (!uuid)
         return -1;
+    //  80 bits: the first 10 bytes, as the hex tokens took them.
     const byte *data = zuuid_data (uuid);
-    memcpy (token, "anon-", 5);
-    for (int i = 0; i < 20; i++)
-        token[5 + i] = (char) ('a' + (i % 2 ? data[i / 2] & 0x0f : data[i / 2] >> 4));
-    token[SCRUB_TOKEN_SIZE - 1] = 0;
+    uint64_t high = 0, low = 0;
+    for (int i = 0; i < 5; i++) {
+        high = (high << 8) | data[i];
+        low = (low << 8) | data[5 + i];
+    }
     zuuid_destroy (&uuid);
+    memcpy (token, "anon-", 5);
+    codec_letters (high, 10, token + 5);
+    codec_letters (low, 10, token + 15);
     return 0;
 }

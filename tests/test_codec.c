@@ -283,7 +283,13 @@ test_times_and_ids (void)
     zclock_sleep (2);
     codec_new_id (second, sizeof second, "c");
     CHECK (strlen (first) == 27 && strncmp (first, "c-", 2) == 0);
-    CHECK (strspn (first + 2, "0123456789abcdef") == 25);
+    CHECK (strspn (first + 2, "abcdefghijklmnop") == 25);
+    //  After every id made with hex digits (the format until 2026-11-24, the
+    //  time's first digit 0 until the year 2527).
+    CHECK (strcmp (first, "c-0ffffffffffffffffffffffff") > 0);
+    char letters[6];
+    codec_letters (0x1f, 5, letters);
+    CHECK (streq (letters, "aaabp"));
     CHECK (codec_valid_id (first, strlen (first)) && strcmp (first, second) < 0);
     codec_new_id (small, sizeof small, "c"); //  cut, never past the buffer
     CHECK (strlen (small) == 7);
