@@ -78,7 +78,8 @@ scrub_token (char *token, size_t size)
     zuuid_t *uuid = size >= SCRUB_TOKEN_SIZE ? zuuid_new () : NULL;
     if (!uuid)
         return -1;
-    //  80 bits: the first 10 bytes, as the hex tokens took them.
+    //  The first 10 bytes, as the hex tokens took them: 80 bits, 74 of
+    //  them random (a version 4 UUID fixes 6).
     const byte *data = zuuid_data (uuid);
     uint64_t high = 0, low = 0;
     for (int i = 0; i < 5; i++) {

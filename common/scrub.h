@@ -17,7 +17,7 @@ int scrub_delete (store_tx_t *tx, const char *table, const char *id);
 
 #define SCRUB_TOKEN_SIZE 26 //  "anon-", 20 letters, NUL
 //  A fresh pseudonym in token (size at least SCRUB_TOKEN_SIZE): "anon-" and
-//  20 letters a-p, 80 bits of a random UUID. 0, or -1 when size is short
+//  20 letters a-p, 10 bytes of a random UUID. 0, or -1 when size is short
 //  or no UUID could be made.
 int scrub_token (char *token, size_t size);
 

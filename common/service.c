@@ -378,9 +378,9 @@ s_open_consumers (service_t *self, char *err, size_t errlen)
 }
 
 static bool
-s_follows (service_t *self, const char *service)
+s_follows (const service_def_t *def, const char *service)
 {
-    for (const char *const *f = self->args.def->follows; f && *f; f++)
+    for (const char *const *f = def->follows; f && *f; f++)
         if (streq (*f, service))
             return true;
     return false;
@@ -410,7 +410,7 @@ s_reread_directory (service_t *self)
     }
     for (size_t i = 0; i < directory_size (directory); i++) {
         const dir_entry_t *e = directory_at (directory, i);
-        if (!s_follows (self, e->service) || s_consumer_of (self, e->instance))
+        if (!s_follows (self->args.def, e->service) || s_consumer_of (self, e->instance))
             continue;
         if (s_follow (self, e, err, sizeof err) == 0)
             zsys_info ("event=consumer.added instance=%s producer=%s",
@@ -497,10 +497,8 @@ s_resolve (const service_def_t *def, const service_opts_t *opts, args_t *args, c
     args->entry = *entry;
     for (size_t i = 0; i < directory_size (opts->directory); i++) {
         const dir_entry_t *e = directory_at (opts->directory, i);
-        for (const char *const *f = def->follows; f && *f; f++)
-            if (strcmp (e->service, *f) == 0
-                && args->producer_count < SERVICE_MAX_CONSUMERS)
-                args->producers[args->producer_count++] = *e;
+        if (s_follows (def, e->service) && args->producer_count < SERVICE_MAX_CONSUMERS)
+            args->producers[args->producer_count++] = *e;
     }
     snprintf (args->store_path, sizeof args->store_path, "%s/%s", opts->data_dir,
               opts->instance);
