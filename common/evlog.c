@@ -21,14 +21,14 @@ evlog_head (store_tx_t *tx)
 }
 
 static int
-s_index_subject (store_tx_t *tx, const char *subject, uint64_t seq)
+s_index_subject (store_tx_t *tx, const char *index, const char *subject, uint64_t seq)
 {
     size_t len = strlen (subject);
     uint8_t key[CODEC_ID_MAX + 9];
     memcpy (key, subject, len);
     key[len] = 0;
     store_u64_key (seq, key + len + 1);
-    return store_put (tx, "subjects", key, len + 9, "", 0);
+    return store_put (tx, index ? index : EVLOG_INDEX, key, len + 9, "", 0);
 }
 
 //  instance:seq, made for every event, so without printf.
@@ -75,7 +75,7 @@ evlog_append (store_tx_t *tx, const evlog_meta_t *meta, const kv_t *fields,
     store_u64_key (seq, key);
     if (store_append (tx, "events", key, 8, out->data, out->size))
         return 0;
-    if (meta->subject && s_index_subject (tx, meta->subject, seq))
+    if (meta->subject && s_index_subject (tx, meta->index, meta->subject, seq))
         return 0;
     return seq;
 }
@@ -219,9 +219,11 @@ s_gather (const void *key, size_t klen, const void *val, size_t vlen, void *arg)
     return 0;
 }
 
-int
-evlog_pseudonymise (store_tx_t *tx, const char *subject, const char *token,
-                    const char *const *drop)
+//  Rewrites the events table's index entries for subject point at, each
+//  entry removed once its event is rewritten.
+static int
+s_pseudonymise_in (store_tx_t *tx, const char *table, const char *subject,
+                   const char *token, const char *const *drop)
 {
     size_t len = strlen (subject);
     uint8_t prefix[CODEC_ID_MAX + 1];
@@ -234,16 +236,34 @@ evlog_pseudonymise (store_tx_t *tx, const char *subject, const char *token,
     //  until the subject has none left.
     do {
         seqs->count = 0;
-        rc = store_scan (tx, "subjects", NULL, 0, prefix, len + 1, s_gather, seqs);
+        rc = store_scan (tx, table, NULL, 0, prefix, len + 1, s_gather, seqs);
         for (size_t i = 0; rc == 0 && i < seqs->count; i++) {
             uint8_t key[CODEC_ID_MAX + 9];
             memcpy (key, prefix, len + 1);
             store_u64_key (seqs->seqs[i], key + len + 1);
             rc = s_rewrite (tx, seqs->seqs[i], subject, token, drop);
             if (rc == 0)
-                rc = store_del (tx, "subjects", key, len + 9);
+                rc = store_del (tx, table, key, len + 9);
         }
     } while (rc == 0 && seqs->count > 0);
     free (seqs);
     return rc;
+}
+
+int
+evlog_pseudonymise (store_tx_t *tx, const char *index, const char *subject,
+                    const char *token, const char *const *drop)
+{
+    if (strlen (subject) > CODEC_ID_MAX)
+        return -1;
+    if (index && strcmp (index, EVLOG_INDEX) != 0
+        && s_pseudonymise_in (tx, index, subject, token, drop))
+        return -1;
+    return s_pseudonymise_in (tx, EVLOG_INDEX, subject, token, drop);
+}
+
+bool
+evlog_index_key (const void *key, size_t klen)
+{
+    return klen >= 10 && ((const uint8_t *) key)[klen - 9] == 0;
 }

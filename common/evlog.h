@@ -1,7 +1,8 @@
 /*  evlog - the per-instance event stream, kept in the instance's store.
     Events have big-endian uint64 keys (seq 1, 2, 3, ...) so LMDB's order
     is the stream's order. Each event may name a subject (a candidate id)
-    so erasure can find and pseudonymise its events.  */
+    so erasure can find and pseudonymise its events: an index entry is the
+    subject, a NUL and the event's seq, with an empty value.  */
 #ifndef OPSTAP_EVLOG_H
 #define OPSTAP_EVLOG_H
 
@@ -10,6 +11,8 @@
 
 //  The tables evlog uses; a service's store must include them.
 #define EVLOG_TABLES "events", "subjects"
+//  The subject index's table unless a service names its own.
+#define EVLOG_INDEX "subjects"
 
 typedef struct {
     const char *service;
@@ -18,6 +21,10 @@ typedef struct {
     const char *office;
     const char *date;    //  business date, NULL when none
     const char *subject; //  candidate the event is about, NULL when none
+    //  The subject index's table, NULL: EVLOG_INDEX. A service whose own
+    //  table is keyed by the subjects names that table, so that an entry
+    //  lands on the page of its subject's record (finding 12).
+    const char *index;
 } evlog_meta_t;
 
 //  Appends one event made of the envelope and fields; its bytes are put in
@@ -40,7 +47,13 @@ int evlog_replay_filtered (store_tx_t *tx, uint64_t from, uint32_t max,
                            msgpack_sbuffer *out);
 //  Erasure: rewrites every event about subject, replacing the subject's id
 //  by token and dropping the named fields (NULL-terminated). Seqs stay.
-int evlog_pseudonymise (store_tx_t *tx, const char *subject, const char *token,
-                        const char *const *drop);
+//  index is the table the events were indexed in (NULL: EVLOG_INDEX);
+//  EVLOG_INDEX is read as well, for events indexed before a service named
+//  its own table.
+int evlog_pseudonymise (store_tx_t *tx, const char *index, const char *subject,
+                        const char *token, const char *const *drop);
+//  Whether a key of a table holding a subject index is an index entry
+//  (records' own keys hold no NUL).
+bool evlog_index_key (const void *key, size_t klen);
 
 #endif

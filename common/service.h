@@ -42,6 +42,10 @@ typedef struct {
     consumer_apply_fn *apply;   //  applies their events
     void *state;                //  handed to handlers and apply
     service_due_fn *due;        //  records whose retention ended, or NULL
+    //  Its own table keyed by the events' subjects, to hold their subject
+    //  index beside the records (evlog_meta_t), or NULL: a table apart.
+    //  Scans of that table skip evlog_index_key keys.
+    const char *index;
 } service_def_t;
 
 typedef struct {

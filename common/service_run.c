@@ -86,7 +86,8 @@ cmd_emit (cmd_ctx_t *ctx, const char *type, const char *date, const char *subjec
                          type,
                          cmd_office (ctx),
                          date,
-                         subject};
+                         subject,
+                         service->args.def->index};
     uint64_t seq = evlog_append (ctx->tx, &meta, fields, &ctx->event);
     if (!seq)
         return cmd_store_fail (ctx);

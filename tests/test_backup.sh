@@ -97,6 +97,9 @@ cat "$tmp/check.out" | sed 's/^/  /'
 n=$(sed -n 's/.* events \([0-9]*\) head.*/\1/p' "$tmp/check.out")
 check "the backup holds $n events: from the $before seen before it, short of $final" \
   test "${n:-0}" -ge "$before" -a "${n:-0}" -lt "$final"
+subjects=$(sed -n 's/.* subjects \([0-9]*\) .*/\1/p' "$tmp/check.out")
+check "... each indexed by its candidate, in candidates (subjects $subjects)" \
+  test "${subjects:-0}" -eq "${n:-1}"
 
 # The checker must see a broken store: the backup's events less one.
 mkdir -p "$tmp/broken"
@@ -107,9 +110,12 @@ start = lines.index("HEADER=END") + 1
 # key/value line pairs after the header; drop the 50th pair (seq 50)
 del lines[start + 98:start + 100]
 print("\n".join(lines), end="")' | mdb_load -s events "$tmp/broken" 2>/dev/null
+mdb_dump -s candidates "$tmp/backup/intake" | mdb_load -s candidates "$tmp/broken"
 "$bin/opstap-storecheck" "$tmp/broken" >"$tmp/broken.out"
 check "storecheck fails a store with a gap (exit 1)" test $? -eq 1
 check "... and names the gap" grep -q "seq 51 follows 49 (a gap)" "$tmp/broken.out"
+check "... and the index entry in candidates left pointing at it" \
+  grep -q "points at event 50, which is missing" "$tmp/broken.out"
 
 # Restore: a fresh data directory holding the copy, intake started on it.
 mkdir -p "$tmp/restored"

@@ -117,6 +117,7 @@ check "consumers caught up after erasure" wait_settled
 "$opstap" erase-status t-ada >"$tmp/status.pending"
 check "erase-status: intake still holds the id until complete" \
   grep -qE '^intake +intake +holds' "$tmp/status.pending"
+sed 's/^/  /' "$tmp/status.pending"
 check "erase-status: every follower is clean" \
   test "$(grep -cE '^(training|placement|feedback|reporting) .* clean' "$tmp/status.pending")" -eq 4
 for id in "${erased[@]}"; do

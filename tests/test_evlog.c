@@ -24,7 +24,8 @@ s_append_many (store_tx_t *tx, void *arg)
         kv_str (&f, "candidate", who);
         kv_int (&f, "birth_year", 1980);
         evlog_meta_t meta = {"intake",   "intake",     "candidate.stage_assessed",
-                             "nijmegen", "2020-01-01", who};
+                             "nijmegen", "2020-01-01", who,
+                             NULL};
         rc = evlog_append (tx, &meta, &f, &out) == (uint64_t) i + 1 ? 0 : -1;
         kv_destroy (&f);
     }
@@ -36,7 +37,7 @@ static int
 s_erase (store_tx_t *tx, void *arg)
 {
     (void) arg;
-    return evlog_pseudonymise (tx, "c-gone", "anon-1", s_drop);
+    return evlog_pseudonymise (tx, NULL, "c-gone", "anon-1", s_drop);
 }
 
 typedef struct {
@@ -92,7 +93,8 @@ s_append_large (store_tx_t *tx, void *arg)
         kv_str (&f, "candidate", "c-large");
         kv_str (&f, "filler", filler);
         evlog_meta_t meta = {"intake",   "intake",     "candidate.stage_assessed",
-                             "nijmegen", "2020-01-01", "c-large"};
+                             "nijmegen", "2020-01-01", "c-large",
+                             NULL};
         rc = evlog_append (tx, &meta, &f, &out) ? 0 : -1;
         kv_destroy (&f);
     }
@@ -144,6 +146,98 @@ test_tokens (void)
     CHECK (scrub_token (small, sizeof small) == -1);
 }
 
+//  A store that indexed its first events in "subjects" and the later ones
+//  in its own table "people", beside the records keyed by the subjects.
+static int
+s_append_own (store_tx_t *tx, void *arg)
+{
+    (void) arg;
+    msgpack_sbuffer out;
+    msgpack_sbuffer_init (&out);
+    int rc = store_put (tx, "people", "c-a", 3, "record", 6)
+             || store_put (tx, "people", "c-b", 3, "record", 6);
+    for (int i = 0; i < 40 && rc == 0; i++) {
+        kv_t f;
+        kv_init (&f);
+        const char *who = i % 4 ? "c-a" : "c-b";
+        kv_str (&f, "candidate", who);
+        evlog_meta_t meta = {
+            "intake",     "intake", "candidate.stage_assessed", "nijmegen",
+            "2020-01-01", who,      i < 20 ? NULL : "people"};
+        rc = evlog_append (tx, &meta, &f, &out) ? 0 : -1;
+        kv_destroy (&f);
+    }
+    msgpack_sbuffer_destroy (&out);
+    return rc;
+}
+
+typedef struct {
+    int records, entries, of_a;
+} people_t;
+
+static int
+s_count_people (const void *key, size_t klen, const void *val, size_t vlen, void *arg)
+{
+    (void) val;
+    (void) vlen;
+    people_t *p = (people_t *) arg;
+    bool entry = evlog_index_key (key, klen);
+    p->records += !entry;
+    p->entries += entry;
+    p->of_a += entry && klen == 12 && memcmp (key, "c-a", 4) == 0;
+    return 0;
+}
+
+typedef struct {
+    people_t people, subjects; //  subjects: only c-a's entries
+    tally_t tally;
+} own_t;
+
+static int
+s_check_own (store_tx_t *tx, void *arg)
+{
+    own_t *o = (own_t *) arg;
+    memset (o, 0, sizeof *o);
+    if (store_scan (tx, "people", NULL, 0, NULL, 0, s_count_people, &o->people)
+        || store_scan (tx, "subjects", NULL, 0, "c-a", 4, s_count_people, &o->subjects))
+        return -1;
+    return store_scan (tx, "events", NULL, 0, NULL, 0, s_tally, &o->tally);
+}
+
+static int
+s_erase_own (store_tx_t *tx, void *arg)
+{
+    return evlog_pseudonymise (tx, "people", (const char *) arg, "anon-1", s_drop);
+}
+
+//  Erasure finds a subject's events by both its service's own index and the
+//  one the store kept before; the records beside the entries stay.
+static void
+test_own_index (const char *dir)
+{
+    const char *const tables[] = {EVLOG_TABLES, "people", NULL};
+    char *path = zsys_sprintf ("%s/own", dir);
+    oerr_t err;
+    store_t *store = store_new (path, tables, &err);
+    CHECK (store && store_write (store, s_append_own, NULL, &err) == 0);
+    own_t o;
+    CHECK (store_read (store, s_check_own, &o, &err) == 0);
+    CHECK (o.people.records == 2 && o.people.entries == 20 && o.people.of_a == 15);
+    CHECK (o.subjects.entries == 15);
+    CHECK (store_write (store, s_erase_own, "c-a", &err) == 0);
+    CHECK (store_read (store, s_check_own, &o, &err) == 0);
+    CHECK (o.people.records == 2 && o.people.entries == 5 && o.people.of_a == 0);
+    CHECK (o.subjects.entries == 0);
+    CHECK (o.tally.token == 30);
+    //  A subject longer than any id is refused, not copied past its buffer.
+    char *longer = zsys_sprintf ("c-%0*d", CODEC_ID_MAX, 7);
+    CHECK (store_write (store, s_erase_own, longer, &err) == -1);
+    zstr_free (&longer);
+    CHECK (!evlog_index_key ("c-a", 3) && !evlog_index_key ("", 0));
+    store_destroy (&store);
+    zstr_free (&path);
+}
+
 int
 main (void)
 {
@@ -170,6 +264,7 @@ main (void)
     msgpack_sbuffer_destroy (&out);
     test_replay_fits_decoder (store);
     test_tokens ();
+    test_own_index (dir);
     store_destroy (&store);
     tk_rmdir (&dir);
     return tk_done ("test_evlog");

@@ -1,6 +1,7 @@
 /*  test_intake - every intake rule and error code, against an in-process
     intake actor: replies, stored state (through queries) and the stream.  */
 #include "candidate.h"
+#include "evlog.h"
 #include "intake.h"
 #include "testkit.h"
 
@@ -332,6 +333,38 @@ s_put_legacy_digest (store_tx_t *tx, void *arg)
     return candidate_store (&c, tx);
 }
 
+typedef struct {
+    int of_c9, in_subjects;
+} index_t;
+
+static int
+s_count_entry (const void *key, size_t klen, const void *val, size_t vlen, void *arg)
+{
+    (void) val;
+    (void) vlen;
+    ((index_t *) arg)->of_c9 += evlog_index_key (key, klen) && klen == 12;
+    return 0;
+}
+
+static int
+s_count_subject (const void *key, size_t klen, const void *val, size_t vlen, void *arg)
+{
+    (void) key;
+    (void) klen;
+    (void) val;
+    (void) vlen;
+    ((index_t *) arg)->in_subjects++;
+    return 0;
+}
+
+//  The subject index sits in candidates, beside the record (finding 12).
+static int
+s_count_index (store_tx_t *tx, void *arg)
+{
+    return store_scan (tx, "candidates", NULL, 0, "c-9", 4, s_count_entry, arg)
+           || store_scan (tx, "subjects", NULL, 0, NULL, 0, s_count_subject, arg);
+}
+
 //  A store written by the version before: its registrations are still told
 //  from other ones under the same id.
 static void
@@ -342,9 +375,12 @@ test_legacy_digest (fixture_t *f)
     tk_msg_destroy (&r);
     zactor_destroy (&f->actor);
     char *path = zsys_sprintf ("%s/intake", f->dir);
-    const char *const tables[] = {"candidates", NULL};
+    const char *const tables[] = {"candidates", "subjects", NULL};
     oerr_t err;
     store_t *store = store_new (path, tables, &err);
+    index_t index = {0, 0};
+    CHECK (store && store_read (store, s_count_index, &index, &err) == 0);
+    CHECK (index.of_c9 == 1 && index.in_subjects == 0);
     CHECK (store && store_write (store, s_put_legacy_digest, NULL, &err) == 0);
     store_destroy (&store);
     free (path);

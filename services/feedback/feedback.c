@@ -46,7 +46,7 @@ static const char *const s_tables[] = {"candidates", "surveys", "by_candidate", 
 static const char *const s_follows[] = {"intake", NULL};
 
 static const service_def_t s_feedback = {"feedback",     s_tables, s_commands, s_follows,
-                                         feedback_apply, NULL,     NULL};
+                                         feedback_apply, NULL,     NULL,       NULL};
 
 const service_def_t *
 feedback_service (void)

@@ -107,7 +107,7 @@ s_erase (store_tx_t *tx, const char *id, const char *token)
     //  token: that name goes too.
     if (*token && s_forget (tx, token))
         return -1;
-    return evlog_pseudonymise (tx, id, *token ? token : "anon", NULL);
+    return evlog_pseudonymise (tx, NULL, id, *token ? token : "anon", NULL);
 }
 
 int

@@ -64,6 +64,10 @@ static const field_t s_stage_fields[] = {
 static const field_t s_id_fields[] = {REQ ("id", F_ID), END};
 static const field_t s_list_fields[] = {ENUM ("status", false, candidate_statuses), END};
 
+//  The subject index beside the candidate records: a registration's commit
+//  then changes three B-trees, not four (finding 12).
+#define INTAKE_INDEX "candidates"
+
 //  "registrations" held each registration's whole body until its digest took
 //  its place in the candidate record; stores written before still have it,
 //  so a repeat is checked against it and candidate.erase still clears it.
@@ -449,7 +453,7 @@ s_erase (cmd_ctx_t *ctx)
     if (store_del (tx, "candidates", c.id, len)
         || store_del (tx, "registrations", c.id, len)
         || store_del (tx, "contacts", c.id, len) || retention_forget (tx, c.id)
-        || evlog_pseudonymise (tx, c.id, token, s_erase_drop)
+        || evlog_pseudonymise (tx, INTAKE_INDEX, c.id, token, s_erase_drop)
         || cmd_forget (ctx, c.id, token))
         return cmd_store_fail (ctx);
     //  Followers need the id once, to remove their own records of it; the
@@ -481,7 +485,8 @@ s_erase_complete (cmd_ctx_t *ctx)
         return cmd_fail (ctx, ERR_FAILED_PRECONDITION, "id", "candidate %s is not erased",
                          id);
     static const char *const drop[] = {"candidate", NULL};
-    if (evlog_pseudonymise (cmd_tx (ctx), id, "-", drop) || cmd_forget (ctx, id, "-"))
+    if (evlog_pseudonymise (cmd_tx (ctx), INTAKE_INDEX, id, "-", drop)
+        || cmd_forget (ctx, id, "-"))
         return cmd_store_fail (ctx);
     return 0;
 }
@@ -522,9 +527,9 @@ typedef struct {
 static int
 s_list_one (const void *key, size_t klen, const void *val, size_t vlen, void *arg)
 {
-    (void) key;
-    (void) klen;
     list_t *list = (list_t *) arg;
+    if (evlog_index_key (key, klen))
+        return 0;
     candidate_t c;
     if (candidate_unpack (&c, val, vlen) != 0)
         return -1;
@@ -576,8 +581,8 @@ static const command_t s_commands[] = {
     {"candidate.list", s_list_fields, s_list, true, false},
     {NULL, NULL, NULL, false, false}};
 
-static const service_def_t s_intake = {"intake", s_tables, s_commands,   NULL,
-                                       NULL,     NULL,     retention_due};
+static const service_def_t s_intake = {"intake", s_tables, s_commands,    NULL,
+                                       NULL,     NULL,     retention_due, INTAKE_INDEX};
 
 const service_def_t *
 intake_service (void)

@@ -85,7 +85,7 @@ s_erase (store_tx_t *tx, const char *id, const char *token)
     //  A stream replayed after the erasure knows the candidate only by token.
     if (*token && store_del (tx, "candidates", token, strlen (token)))
         return -1;
-    return evlog_pseudonymise (tx, id, *token ? token : "anon", NULL);
+    return evlog_pseudonymise (tx, NULL, id, *token ? token : "anon", NULL);
 }
 
 int

@@ -99,7 +99,7 @@ static const command_t s_commands[] = {
     {NULL, NULL, NULL, false, false}};
 
 static const service_def_t s_placement = {
-    "placement", s_tables, s_commands, s_follows, placement_apply, NULL, NULL};
+    "placement", s_tables, s_commands, s_follows, placement_apply, NULL, NULL, NULL};
 
 const service_def_t *
 placement_service (void)

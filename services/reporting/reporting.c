@@ -181,7 +181,7 @@ static const command_t s_commands[] = {
     {NULL, NULL, NULL, false, false}};
 
 static const service_def_t s_reporting = {"reporting", s_tables, s_commands, s_follows,
-                                          s_apply,     NULL,     NULL};
+                                          s_apply,     NULL,     NULL,       NULL};
 
 const service_def_t *
 reporting_service (void)

@@ -4,7 +4,8 @@
 
       - the events are seq 1..head with no gap, each decodes to a map whose
         seq, service, instance, type and office are there and agree;
-      - every subjects index entry points at an event that exists;
+      - every subject index entry points at an event that exists (intake
+        keeps its entries in candidates, beside the records);
       - each consumer position is a number, and no higher than the head of
         the producer's store when that store is given too.
 
@@ -14,6 +15,7 @@
     opened normally, so check a copy, never the store of a running service.  */
 #include "consumer.h"
 #include "evlog.h"
+#include "intake.h"
 #include "store.h"
 
 #include <libgen.h>
@@ -29,6 +31,8 @@ typedef struct {
     uint64_t positions;
     uint64_t problems;
     char instance[CODEC_ID_MAX + 1]; //  as the first event names it
+    char service[CODEC_ID_MAX + 1];  //  the same
+    bool own_index;                  //  scanning a table that also holds records
     store_tx_t *tx;
     zlist_t *producers; //  of producer_t
 } check_t;
@@ -76,9 +80,10 @@ s_check_event (check_t *self, uint64_t seq, const void *val, size_t vlen)
              || !s_has_str (root, "instance", buf, sizeof buf))
         s_problem (self, "event %" PRIu64 " lacks service, type, office or instance",
                    seq);
-    else if (!*self->instance)
+    else if (!*self->instance) {
         snprintf (self->instance, sizeof self->instance, "%s", buf);
-    else if (strcmp (self->instance, buf) != 0)
+        s_has_str (root, "service", self->service, sizeof self->service);
+    } else if (strcmp (self->instance, buf) != 0)
         s_problem (self, "event %" PRIu64 " is of instance %s, not %s", seq, buf,
                    self->instance);
     msg_destroy (&msg);
@@ -110,6 +115,8 @@ s_each_subject (const void *key, size_t klen, const void *val, size_t vlen, void
     (void) val;
     (void) vlen;
     check_t *self = (check_t *) arg;
+    if (self->own_index && !evlog_index_key (key, klen))
+        return 0;
     self->subjects++;
     const uint8_t *k = (const uint8_t *) key;
     if (klen < 10 || k[klen - 9] != 0) {
@@ -172,11 +179,21 @@ s_read_head (store_tx_t *tx, void *arg)
     return 0;
 }
 
-//  Opens the store at path; NULL with the reason printed.
-static store_t *
-s_open (const char *path)
+//  The table besides EVLOG_INDEX where a service keeps its subject index,
+//  or NULL. Only intake has one.
+static const char *
+s_own_index (const char *service)
 {
-    static const char *const tables[] = {EVLOG_TABLES, CONSUMER_TABLES, NULL};
+    const service_def_t *intake = intake_service ();
+    return streq (service, intake->service) ? intake->index : NULL;
+}
+
+//  Opens the store at path, with the table index too unless NULL; NULL with
+//  the reason printed.
+static store_t *
+s_open (const char *path, const char *index)
+{
+    const char *const tables[] = {EVLOG_TABLES, CONSUMER_TABLES, index, NULL};
     char *data = zsys_sprintf ("%s/data.mdb", path);
     struct stat st;
     bool there = data && stat (data, &st) == 0;
@@ -192,13 +209,48 @@ s_open (const char *path)
     return store;
 }
 
+//  The entries in the service's own index table (s_own_index).
+static int
+s_check_own (store_tx_t *tx, void *arg)
+{
+    check_t *self = (check_t *) arg;
+    self->tx = tx;
+    self->own_index = true;
+    const char *index = s_own_index (self->service);
+    if (store_scan (tx, index, NULL, 0, NULL, 0, s_each_subject, self)) {
+        s_problem (self, "the store failed a scan of %s", index);
+        return -1;
+    }
+    return 0;
+}
+
+//  Checks the store at path; NULL when it could not be opened, else the
+//  store, open for its figures.
+static store_t *
+s_check_store (check_t *self, const char *path)
+{
+    store_t *store = s_open (path, NULL);
+    oerr_t err;
+    if (!store || store_read (store, s_check, self, &err) != 0)
+        return store;
+    const char *index = s_own_index (self->service);
+    if (!index)
+        return store;
+    //  Tables are named when the store is opened: open it again with it.
+    store_destroy (&store);
+    store = s_open (path, index);
+    if (store)
+        store_read (store, s_check_own, self, &err);
+    return store;
+}
+
 //  The heads of the producer stores given after DIR, named by their
 //  directory's last part (the instance).
 static int
 s_load_producers (check_t *self, int argc, char *argv[])
 {
     for (int i = 2; i < argc; i++) {
-        store_t *store = s_open (argv[i]);
+        store_t *store = s_open (argv[i], NULL);
         producer_t *p = (producer_t *) zmalloc (sizeof (producer_t));
         oerr_t err;
         char *copy = strdup (argv[i]);
@@ -223,12 +275,11 @@ main (int argc, char *argv[])
         return 2;
     }
     zsys_init ();
-    check_t check = {0, 1, 0, 0, 0, 0, "", NULL, zlist_new ()};
+    check_t check = {0, 1, 0, 0, 0, 0, "", "", false, NULL, zlist_new ()};
     store_t *store = NULL;
     int rc = 1;
-    if (s_load_producers (&check, argc, argv) == 0 && (store = s_open (argv[1]))) {
-        oerr_t err;
-        store_read (store, s_check, &check, &err);
+    if (s_load_producers (&check, argc, argv) == 0
+        && (store = s_check_store (&check, argv[1]))) {
         size_t used = 0, mapsize = 0;
         store_usage (store, &used, &mapsize);
         printf ("store %s instance %s events %" PRIu64 " head %" PRIu64 " bytes %" PRIu64

@@ -164,7 +164,7 @@ s_erase (store_tx_t *tx, const char *id, const char *token)
     if (rc || store_del_prefix (tx, "links", prefix, plen)
         || store_del (tx, "candidates", id, strlen (id)))
         return -1;
-    return evlog_pseudonymise (tx, id, token, NULL);
+    return evlog_pseudonymise (tx, NULL, id, token, NULL);
 }
 
 //  --------------------------------------------------------------------------

@@ -160,7 +160,7 @@ training_service_new (const training_rules_t *rules)
         return NULL;
     }
     service_def_t def = {"training",   s_tables,     s_commands, s_follows,
-                         follow_apply, &self->rules, NULL};
+                         follow_apply, &self->rules, NULL,       NULL};
     self->def = def;
     return &self->def;
 }
