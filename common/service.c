@@ -146,6 +146,27 @@ s_on_progress (void *arg)
     s_release ((service_t *) arg);
 }
 
+//  Keeps zeros written ahead of the store's data (store_reserve), a slice
+//  per tick so that no batch waits long for it. A disk that refuses is
+//  logged when it starts and when it ends; the store works on without.
+static void
+s_reserve (service_t *self)
+{
+    size_t used = 0, mapsize = 0;
+    store_usage (self->store, &used, &mapsize);
+    size_t ahead = used / 4 < SERVICE_RESERVE_MIN   ? SERVICE_RESERVE_MIN
+                   : used / 4 > SERVICE_RESERVE_MAX ? SERVICE_RESERVE_MAX
+                                                    : used / 4;
+    oerr_t err;
+    bool failed = store_reserve (self->store, ahead, SERVICE_RESERVE_STEP, &err) != 0;
+    if (failed && !self->reserve_failed)
+        zsys_warning ("event=store.reserve_error instance=%s message=\"%s\"",
+                      self->args.entry.instance, err.message);
+    else if (!failed && self->reserve_failed)
+        zsys_info ("event=store.reserve_ok instance=%s", self->args.entry.instance);
+    self->reserve_failed = failed;
+}
+
 static int
 s_on_tick (zloop_t *loop, int timer_id, void *arg)
 {
@@ -153,6 +174,7 @@ s_on_tick (zloop_t *loop, int timer_id, void *arg)
     (void) timer_id;
     service_t *self = (service_t *) arg;
     s_release (self);
+    s_reserve (self);
     request_log_flush (&self->refusals, self->args.entry.instance);
     return 0;
 }

@@ -35,6 +35,12 @@ typedef struct {
 } args_t;
 
 #define SERVICE_MAX_TABLES 20
+//  Zeros kept written past a store's data (store_reserve): a quarter of
+//  the data, at least 1 MiB, at most 8 MiB; and the most written a tick.
+//  At 1 in flight intake grows about 2 MiB a second.
+#define SERVICE_RESERVE_MIN  (1UL * 1024 * 1024)
+#define SERVICE_RESERVE_MAX  (8UL * 1024 * 1024)
+#define SERVICE_RESERVE_STEP (1UL * 1024 * 1024)
 
 typedef struct {
     args_t args;
@@ -60,6 +66,7 @@ typedef struct {
     audit_t *audit;      //  the trail, in an LMDB of its own
     zlistx_t *forgotten; //  "id\0token" chunks: erased ids still in the trail
     zlistx_t *due;       //  "id\0office" chunks: candidates to erase by retention
+    bool reserve_failed; //  the last store_reserve failed (logged once)
 } service_t;
 
 //  The command named, or NULL.

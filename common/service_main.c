@@ -1,5 +1,6 @@
 /*  service_main - a service as a process: thin by design, it parses the
     options, starts the actor and stops it on SIGINT or SIGTERM.  */
+#include <signal.h>
 #include "service.h"
 
 #include <stdlib.h>
@@ -77,6 +78,9 @@ service_main (const service_def_t *def, int argc, char *argv[])
     if (s_parse (def->service, argc, argv, &opts))
         return s_usage (def->service);
     zsys_init ();
+    //  Past a file size limit a write then fails (EFBIG) and is answered as
+    //  a store error, rather than the signal ending the process.
+    signal (SIGXFSZ, SIG_IGN);
     zsys_set_logident (def->service);
     //  czmq logs to stdout by default; a service's log belongs on stderr.
     zsys_set_logstream (stderr);

@@ -6,6 +6,7 @@
 #include <lmdb.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define STORE_MAX_TABLES  24
 #define STORE_INITIAL_MAP (64UL * 1024 * 1024)
@@ -18,6 +19,7 @@ struct _store_t {
     const char *names[STORE_MAX_TABLES];
     MDB_dbi dbis[STORE_MAX_TABLES];
     size_t tables;
+    bool reserving; //  store_reserve has more to write
 };
 
 struct _store_tx_t {
@@ -444,6 +446,47 @@ store_sync (store_t *self, oerr_t *err)
 {
     int rc = mdb_env_sync (self->env, 1);
     return rc ? s_lmdb_error (err, "sync", rc) : 0;
+}
+
+//  Zeros from from to to, then flushed with the blocks' allocation.
+static int
+s_write_zeros (int fd, size_t from, size_t to)
+{
+    static const uint8_t zeros[64 * 1024];
+    while (from < to) {
+        size_t size = to - from < sizeof zeros ? to - from : sizeof zeros;
+        ssize_t wrote = pwrite (fd, zeros, size, (off_t) from);
+        if (wrote <= 0)
+            return -1;
+        from += (size_t) wrote;
+    }
+    return fdatasync (fd);
+}
+
+int
+store_reserve (store_t *self, size_t ahead, size_t most, oerr_t *err)
+{
+    size_t used, mapsize;
+    int fd;
+    struct stat st;
+    if (store_usage (self, &used, &mapsize) || mdb_env_get_fd (self->env, &fd)
+        || fstat (fd, &st))
+        return oerr_set (err, ERR_INTERNAL, "", "store: reserve: cannot read the size");
+    size_t end = (size_t) st.st_size > used ? (size_t) st.st_size : used;
+    size_t want = used + ahead < mapsize ? used + ahead : mapsize;
+    //  Begun only when less than half is left, then continued until all of
+    //  it is there: each call's flush is a journal commit of its own.
+    if (end >= want || (!self->reserving && end - used >= ahead / 2)) {
+        self->reserving = false;
+        return 0;
+    }
+    size_t to = want - end > most ? end + most : want;
+    //  Only between transactions: LMDB writes no page past used then.
+    if (s_write_zeros (fd, end, to))
+        return oerr_set (err, ERR_UNAVAILABLE, "", "store: reserve: %s",
+                         strerror (errno));
+    self->reserving = to < want;
+    return 0;
 }
 
 int

@@ -3,6 +3,10 @@
 #include "store.h"
 #include "testkit.h"
 
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+
 static const char *const s_tables[] = {"things", "log", NULL};
 
 typedef struct {
@@ -188,6 +192,70 @@ test_steps (store_t *store)
     CHECK (store_write (store, s_clear_steps, NULL, &err) == 0);
 }
 
+static int64_t
+s_file_size (const char *dir)
+{
+    char path[600];
+    snprintf (path, sizeof path, "%s/data.mdb", dir);
+    struct stat st;
+    return stat (path, &st) == 0 ? (int64_t) st.st_size : -1;
+}
+
+//  Zeros ahead of the data: written in slices of at most most, begun when
+//  less than half of ahead is left, never past the map; a disk that
+//  refuses is reported, and what was written stays usable.
+static void
+test_reserve (const char *parent)
+{
+    char *dir = zsys_sprintf ("%s/reserve", parent);
+    oerr_t err;
+    store_t *store = store_new_sized (dir, s_tables, 4 * 1024 * 1024, &err);
+    CHECK (store && store_write (store, s_fill, NULL, &err) == 0);
+    size_t used = 0, mapsize = 0;
+    CHECK (store_usage (store, &used, &mapsize) == 0);
+    CHECK (s_file_size (dir) < (int64_t) (used + 256 * 1024));
+    CHECK (store_reserve (store, 1024 * 1024, 256 * 1024, &err) == 0);
+    CHECK (s_file_size (dir) == (int64_t) (used + 256 * 1024));
+    for (int i = 0; i < 5; i++)
+        CHECK (store_reserve (store, 1024 * 1024, 256 * 1024, &err) == 0);
+    CHECK (s_file_size (dir) == (int64_t) (used + 1024 * 1024));
+    //  More than half is left: nothing written, even for a larger ahead.
+    CHECK (store_reserve (store, 1536 * 1024, 1024 * 1024, &err) == 0);
+    CHECK (s_file_size (dir) == (int64_t) (used + 1024 * 1024));
+    //  Never past the map.
+    CHECK (store_reserve (store, 64 * 1024 * 1024, 64 * 1024 * 1024, &err) == 0);
+    CHECK (s_file_size (dir) == (int64_t) mapsize);
+    //  Commits land in the zeros; reopened, everything is there.
+    work_t w = {0, 0};
+    for (w.step = 0; w.step < 2; w.step++)
+        CHECK (store_write (store, s_big, &w, &err) == 0);
+    store_destroy (&store);
+    store = store_new_sized (dir, s_tables, 4 * 1024 * 1024, &err);
+    w.count = 0;
+    CHECK (store && store_read (store, s_after_nested, &w, &err) == 0
+           && w.count == 4 + 2 * 256);
+    //  The disk refuses (a file size limit): -1 and why.
+    store_destroy (&store);
+    tk_rmdir (&dir);
+    dir = zsys_sprintf ("%s/refused", parent);
+    store = store_new_sized (dir, s_tables, 4 * 1024 * 1024, &err);
+    CHECK (store && store_write (store, s_fill, NULL, &err) == 0);
+    struct rlimit before, limit;
+    getrlimit (RLIMIT_FSIZE, &before);
+    limit = before;
+    limit.rlim_cur = (rlim_t) s_file_size (dir) + 64 * 1024;
+    signal (SIGXFSZ, SIG_IGN);
+    CHECK (setrlimit (RLIMIT_FSIZE, &limit) == 0);
+    err.message[0] = 0;
+    CHECK (store_reserve (store, 1024 * 1024, 1024 * 1024, &err) == -1);
+    CHECK (strstr (err.message, "store: reserve: File too large") != NULL);
+    setrlimit (RLIMIT_FSIZE, &before);
+    CHECK (store_write (store, s_big, &w, &err) == 0);
+    CHECK (store_reserve (store, 1024 * 1024, 1024 * 1024, &err) == 0);
+    store_destroy (&store);
+    zstr_free (&dir);
+}
+
 int
 main (void)
 {
@@ -217,6 +285,7 @@ main (void)
     CHECK (store && store_read (store, s_after_nested, &w, &err) == 0
            && w.count == 4 + 8 * 256);
     store_destroy (&store);
+    test_reserve (dir);
     //  A store that cannot be created reports why.
     CHECK (store_new ("/proc/opstap-no", s_tables, &err) == NULL && err.message[0]);
     tk_rmdir (&dir);

@@ -5,16 +5,20 @@
     commits/s and puts/s.
     With "registration" each put is instead what one registration writes
     in intake (tables, key shapes and sizes measured on a bench store): a
-    candidate record, an event, a rid's reply and a subject index entry,
-    each in its own B-tree. Nothing else of Opstap is in it: it is the
-    LMDB cost of what a registration must keep.
-    With "shared" the same records in a store format intake does not have
-    (finding 11): the subject index entry beside the candidate record in
-    one table (keys "<id>" and "<id>\0<seq>", on the same page) and the rid
-    reply as an 8-byte reference to the event, so three B-trees, not four.
-        opstap-bench-lmdb DIR COUNT BATCH [nested|registration|shared]  */
+    candidate record with its subject index entry beside it (keys "<id>"
+    and "<id>\0<seq>", on the same page, since finding 12), an event and a
+    rid's reply, in three B-trees. Nothing else of Opstap is in it: it is
+    the LMDB cost of what a registration must keep.
+    With "shared" the same with the rid reply as an 8-byte reference to the
+    event, a store format intake does not have (finding 11).
+    With "ahead" the data file is first written with zeros past its end, as
+    the runtime keeps it (store_reserve, finding 12), so that no commit
+    grows the file.
+        opstap-bench-lmdb DIR COUNT BATCH [nested|registration|shared] [ahead]  */
 #include <czmq.h>
 #include <lmdb.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define VALUE_SIZE 400
 
@@ -23,14 +27,15 @@
 #define EVENT_SIZE     277
 #define REPLY_SIZE     141
 
-static const char *const s_tables[] = {"candidates", "events", "rids", "subjects"};
+static const char *const s_tables[] = {"candidates", "events", "rids"};
 
 typedef struct {
     MDB_dbi dbi;       //  the one table of the plain shape
-    MDB_dbi tables[4]; //  s_tables, for "registration"
+    MDB_dbi tables[3]; //  s_tables, for "registration"
     bool registration;
     bool shared; //  registration's records, three B-trees (see above)
     bool nested;
+    bool ahead; //  the file written ahead before the first commit
 } shape_t;
 
 static int
@@ -60,7 +65,7 @@ s_put_registration (MDB_txn *txn, const shape_t *shape, const uint8_t key[8], ui
         rc = mdb_put (txn, shape->tables[1], &seq, &event, MDB_APPEND);
     if (rc == 0)
         rc = mdb_put (txn, shape->tables[2], &ids, &reply, 0);
-    return rc ? rc : mdb_put (txn, shape->tables[shape->shared ? 0 : 3], &sub, &none, 0);
+    return rc ? rc : mdb_put (txn, shape->tables[0], &sub, &none, 0);
 }
 
 //  One put of the shape; keys are big-endian sequence numbers, as an event
@@ -108,7 +113,7 @@ s_open (MDB_env *env, shape_t *shape)
     int rc = mdb_txn_begin (env, NULL, 0, &txn);
     if (rc == 0)
         rc = mdb_dbi_open (txn, NULL, 0, &shape->dbi);
-    for (int i = 0; rc == 0 && shape->registration && i < 4; i++)
+    for (int i = 0; rc == 0 && shape->registration && i < 3; i++)
         rc = mdb_dbi_open (txn, s_tables[i], MDB_CREATE, &shape->tables[i]);
     if (rc) {
         mdb_txn_abort (txn);
@@ -117,17 +122,50 @@ s_open (MDB_env *env, shape_t *shape)
     return mdb_txn_commit (txn);
 }
 
+//  Zeros past the file's end, room for count puts of up to 2 KiB each
+//  and 1 MiB more, flushed.
+static int
+s_write_ahead (MDB_env *env, int count)
+{
+    int fd;
+    struct stat st;
+    if (mdb_env_get_fd (env, &fd) || fstat (fd, &st))
+        return -1;
+    static const uint8_t zeros[64 * 1024];
+    off_t end = st.st_size + (off_t) count * 2048 + (1 << 20);
+    for (off_t at = st.st_size; at < end; at += (off_t) sizeof zeros)
+        if (pwrite (fd, zeros, sizeof zeros, at) != (ssize_t) sizeof zeros)
+            return -1;
+    return fdatasync (fd);
+}
+
+//  The words after BATCH; false on one it does not know.
+static bool
+s_parse (shape_t *shape, int argc, char *argv[])
+{
+    for (int i = 4; i < argc; i++) {
+        if (streq (argv[i], "nested"))
+            shape->nested = true;
+        else if (streq (argv[i], "shared"))
+            shape->shared = shape->registration = true;
+        else if (streq (argv[i], "registration"))
+            shape->registration = true;
+        else if (streq (argv[i], "ahead"))
+            shape->ahead = true;
+        else
+            return false;
+    }
+    return true;
+}
+
 int
 main (int argc, char *argv[])
 {
     shape_t shape = {0};
-    shape.nested = argc == 5 && streq (argv[4], "nested");
-    shape.shared = argc == 5 && streq (argv[4], "shared");
-    shape.registration = shape.shared || (argc == 5 && streq (argv[4], "registration"));
-    if (argc < 4 || argc > 5 || (argc == 5 && !shape.nested && !shape.registration)
-        || atoi (argv[2]) < 1 || atoi (argv[3]) < 1) {
+    if (argc < 4 || !s_parse (&shape, argc, argv) || atoi (argv[2]) < 1
+        || atoi (argv[3]) < 1) {
         fprintf (stderr, "usage: opstap-bench-lmdb DIR COUNT BATCH "
-                         "[nested|registration|shared]\n");
+                         "[nested|registration|shared] [ahead]\n");
         return 2;
     }
     int count = atoi (argv[2]), batch = atoi (argv[3]);
@@ -143,6 +181,10 @@ main (int argc, char *argv[])
         rc = s_open (env, &shape);
     if (rc)
         return s_fail (argv[1], rc);
+    if (shape.ahead && s_write_ahead (env, count)) {
+        fprintf (stderr, "opstap-bench-lmdb: cannot write ahead in %s\n", argv[1]);
+        return 1;
+    }
     uint8_t value[VALUE_SIZE];
     memset (value, 'x', sizeof value);
     uint64_t seq = 0;
@@ -155,13 +197,13 @@ main (int argc, char *argv[])
         commits++;
     }
     double seconds = (double) (zclock_usecs () - start) / 1e6;
-    printf (
-        "shape=%s nested=%d batch=%d puts=%d commits=%d seconds=%.2f commits_per_s=%.0f "
-        "puts_per_s=%.0f\n",
-        shape.shared         ? "shared"
-        : shape.registration ? "registration"
-                             : "append",
-        shape.nested, batch, count, commits, seconds, commits / seconds, count / seconds);
+    printf ("shape=%s nested=%d ahead=%d batch=%d puts=%d commits=%d seconds=%.2f "
+            "commits_per_s=%.0f puts_per_s=%.0f\n",
+            shape.shared         ? "shared"
+            : shape.registration ? "registration"
+                                 : "append",
+            shape.nested, shape.ahead, batch, count, commits, seconds, commits / seconds,
+            count / seconds);
     mdb_env_close (env);
     return 0;
 }

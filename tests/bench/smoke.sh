@@ -17,7 +17,10 @@ base="$(free_base 100)"
   exit 1
 }
 for row in "LMDB, 1 put(s) per commit" "LMDB, 1 put(s) per commit of a registration's 4" \
-  "LMDB, 256 put(s) per commit of a registration's 4" "ceiling: pipeline + a registration's puts" \
+  "LMDB, 1 put(s) per commit, file written ahead" \
+  "LMDB, 1 put(s) per commit of a registration's 4 (candidate and its subject entry, event, rid), file written ahead" \
+  "LMDB, 256 put(s) per commit of a registration's 4" \
+  "ceiling: pipeline + a registration's puts, written ahead" \
   "disk, a commit of 4 scattered pages" "disk, a commit of 13 contiguous pages" \
   "ZeroMQ echo, 256 in flight" \
   "minimal pipeline, 256 in flight" "intake register, 256 in flight" "full mix, 256 in flight" \
