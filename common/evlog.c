@@ -219,8 +219,8 @@ s_gather (const void *key, size_t klen, const void *val, size_t vlen, void *arg)
     return 0;
 }
 
-//  Rewrites the events table's index entries for subject point at, each
-//  entry removed once its event is rewritten.
+//  Rewrites the events that table's index entries for subject point at,
+//  each entry removed once its event is rewritten.
 static int
 s_pseudonymise_in (store_tx_t *tx, const char *table, const char *subject,
                    const char *token, const char *const *drop)

@@ -1,8 +1,8 @@
 /*  service_main - a service as a process: thin by design, it parses the
     options, starts the actor and stops it on SIGINT or SIGTERM.  */
-#include <signal.h>
 #include "service.h"
 
+#include <signal.h>
 #include <stdlib.h>
 
 typedef struct {

@@ -456,8 +456,10 @@ s_write_zeros (int fd, size_t from, size_t to)
     while (from < to) {
         size_t size = to - from < sizeof zeros ? to - from : sizeof zeros;
         ssize_t wrote = pwrite (fd, zeros, size, (off_t) from);
-        if (wrote <= 0)
+        if (wrote <= 0) {
+            errno = wrote ? errno : ENOSPC;
             return -1;
+        }
         from += (size_t) wrote;
     }
     return fdatasync (fd);
