@@ -20,6 +20,7 @@ struct _store_t {
     MDB_dbi dbis[STORE_MAX_TABLES];
     size_t tables;
     bool reserving; //  store_reserve has more to write
+    size_t seen;    //  bytes in use at store_reserve's last call
 };
 
 struct _store_tx_t {
@@ -474,6 +475,14 @@ store_reserve (store_t *self, size_t ahead, size_t most, oerr_t *err)
     if (store_usage (self, &used, &mapsize) || mdb_env_get_fd (self->env, &fd)
         || fstat (fd, &st))
         return oerr_set (err, ERR_INTERNAL, "", "store: reserve: cannot read the size");
+    size_t grown = used > self->seen ? used - self->seen : 0;
+    self->seen = used;
+    //  Grown by more than a slice since the last call, the store commits
+    //  large batches that share the journal's commit, and a slice could not
+    //  keep ahead anyway: it would only hold the next batch up (p99 at 256
+    //  in flight, finding 12).
+    if (grown > most)
+        return 0;
     size_t end = (size_t) st.st_size > used ? (size_t) st.st_size : used;
     size_t want = used + ahead < mapsize ? used + ahead : mapsize;
     //  Begun only when less than half is left, then continued until all of

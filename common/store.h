@@ -90,7 +90,9 @@ int store_sync (store_t *self, oerr_t *err);
 //  the calls after; never past the map), so that the commits after it
 //  overwrite blocks the file system already holds: a commit that grows the
 //  file makes fdatasync commit the file system's journal too (finding 12).
-//  Call it between transactions. -1 with err set when the disk refuses.
+//  A call when the data grew by more than most since the last one writes
+//  nothing. Call it between transactions. -1 with err set when the disk
+//  refuses.
 int store_reserve (store_t *self, size_t ahead, size_t most, oerr_t *err);
 //  Bytes of the map in use and its size.
 int store_usage (store_t *self, size_t *used, size_t *mapsize);

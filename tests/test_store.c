@@ -214,6 +214,7 @@ test_reserve (const char *parent)
     size_t used = 0, mapsize = 0;
     CHECK (store_usage (store, &used, &mapsize) == 0);
     CHECK (s_file_size (dir) < (int64_t) (used + 256 * 1024));
+    CHECK (used < 256 * 1024);
     CHECK (store_reserve (store, 1024 * 1024, 256 * 1024, &err) == 0);
     CHECK (s_file_size (dir) == (int64_t) (used + 256 * 1024));
     for (int i = 0; i < 5; i++)
@@ -234,6 +235,22 @@ test_reserve (const char *parent)
     w.count = 0;
     CHECK (store && store_read (store, s_after_nested, &w, &err) == 0
            && w.count == 4 + 2 * 256);
+    store_destroy (&store);
+    tk_rmdir (&dir);
+    //  Grown by more than a slice since the last call (two commits of
+    //  1 MiB), a store is left alone; the call after, with no growth,
+    //  writes a slice.
+    dir = zsys_sprintf ("%s/fast", parent);
+    store = store_new_sized (dir, s_tables, 16 * 1024 * 1024, &err);
+    CHECK (store && store_write (store, s_fill, NULL, &err) == 0);
+    CHECK (store_reserve (store, 1024 * 1024, 256 * 1024, &err) == 0);
+    for (w.step = 0; w.step < 2; w.step++)
+        CHECK (store_write (store, s_big, &w, &err) == 0);
+    int64_t size = s_file_size (dir);
+    CHECK (store_reserve (store, 1024 * 1024, 256 * 1024, &err) == 0);
+    CHECK (s_file_size (dir) == size);
+    CHECK (store_reserve (store, 1024 * 1024, 256 * 1024, &err) == 0);
+    CHECK (s_file_size (dir) >= size + 256 * 1024);
     //  The disk refuses (a file size limit): -1 and why.
     store_destroy (&store);
     tk_rmdir (&dir);
