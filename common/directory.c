@@ -13,6 +13,7 @@
 struct _directory_t {
     dir_entry_t entries[DIR_MAX_ENTRIES];
     size_t size;
+    char path[512]; //  the file it was read from, "" for the defaults
 };
 
 static const struct {
@@ -163,6 +164,7 @@ s_load_file (const char *path, char *err, size_t errlen)
         return NULL;
     }
     directory_t *self = (directory_t *) zmalloc (sizeof (directory_t));
+    snprintf (self->path, sizeof self->path, "%s", path);
     char text[1024];
     int line = 0;
     int rc = 0;
@@ -202,6 +204,12 @@ directory_new (const char *path, char *err, size_t errlen)
         base = (int) value;
     }
     return directory_new_defaults (base);
+}
+
+const char *
+directory_path (directory_t *self)
+{
+    return *self->path ? self->path : NULL;
 }
 
 void

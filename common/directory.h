@@ -30,6 +30,8 @@ typedef struct _directory_t directory_t;
 //  NULL and a reason in err on a bad file.
 directory_t *directory_new (const char *path, char *err, size_t errlen);
 void directory_destroy (directory_t **self_p);
+//  The file the directory was read from, NULL for the loopback defaults.
+const char *directory_path (directory_t *self);
 
 //  The loopback defaults for a given port base.
 directory_t *directory_new_defaults (int port_base);

@@ -152,13 +152,10 @@ s_on_progress (void *arg)
 static void
 s_reserve (service_t *self)
 {
-    size_t used = 0, mapsize = 0;
-    store_usage (self->store, &used, &mapsize);
-    size_t ahead = used / 4 < SERVICE_RESERVE_MIN   ? SERVICE_RESERVE_MIN
-                   : used / 4 > SERVICE_RESERVE_MAX ? SERVICE_RESERVE_MAX
-                                                    : used / 4;
     oerr_t err;
-    bool failed = store_reserve (self->store, ahead, SERVICE_RESERVE_STEP, &err) != 0;
+    bool failed = store_reserve (self->store, SERVICE_RESERVE_MIN, SERVICE_RESERVE_MAX,
+                                 SERVICE_RESERVE_STEP, &err)
+                  != 0;
     if (failed && !self->reserve_failed)
         zsys_warning ("event=store.reserve_error instance=%s message=\"%s\"",
                       self->args.entry.instance, err.message);

@@ -35,9 +35,9 @@ typedef struct {
 } args_t;
 
 #define SERVICE_MAX_TABLES 20
-//  Zeros kept written past a store's data (store_reserve): a quarter of
-//  the data, at least 1 MiB, at most 8 MiB; and the most written a tick.
-//  At 1 in flight intake grows about 2 MiB a second.
+//  Zeros kept written past a store's data (store_reserve: a quarter of the
+//  data, within these bounds), and the most written a tick. At 1 in flight
+//  intake grows about 2 MiB a second.
 #define SERVICE_RESERVE_MIN  (1UL * 1024 * 1024)
 #define SERVICE_RESERVE_MAX  (8UL * 1024 * 1024)
 #define SERVICE_RESERVE_STEP (1UL * 1024 * 1024)

@@ -90,8 +90,6 @@ service_main (const service_def_t *def, int argc, char *argv[])
         zsys_error ("event=config.error message=\"%s\"", err);
         return 2;
     }
-    //  The file the directory came from, read again for new producers.
-    const char *config = opts.config ? opts.config : getenv ("OPSTAP_CONFIG");
     service_opts_t sopts = {.instance = opts.instance,
                             .data_dir = opts.data,
                             .directory = directory,
@@ -99,7 +97,8 @@ service_main (const service_def_t *def, int argc, char *argv[])
                             .keys_dir = opts.keys,
                             .retention = opts.retention,
                             .cert = opts.cert,
-                            .config = config && *config ? config : NULL};
+                            //  Read again for new producers.
+                            .config = directory_path (directory)};
     zactor_t *actor = service_start (def, &sopts, err, sizeof err);
     directory_destroy (&directory);
     if (!actor) {

@@ -467,7 +467,7 @@ s_write_zeros (int fd, size_t from, size_t to)
 }
 
 int
-store_reserve (store_t *self, size_t ahead, size_t most, oerr_t *err)
+store_reserve (store_t *self, size_t least, size_t most_ahead, size_t most, oerr_t *err)
 {
     size_t used, mapsize;
     int fd;
@@ -475,6 +475,9 @@ store_reserve (store_t *self, size_t ahead, size_t most, oerr_t *err)
     if (store_usage (self, &used, &mapsize) || mdb_env_get_fd (self->env, &fd)
         || fstat (fd, &st))
         return oerr_set (err, ERR_INTERNAL, "", "store: reserve: cannot read the size");
+    size_t ahead = used / 4 < least        ? least
+                   : used / 4 > most_ahead ? most_ahead
+                                           : used / 4;
     size_t grown = used > self->seen ? used - self->seen : 0;
     self->seen = used;
     //  Grown by more than a slice since the last call, the store commits

@@ -85,15 +85,17 @@ int store_del_prefix (store_tx_t *tx, const char *table, const void *prefix, siz
 //  until store_sync. For data whose loss of the last second is acceptable.
 int store_set_lazy (store_t *self);
 int store_sync (store_t *self, oerr_t *err);
-//  When fewer than ahead / 2 bytes past the data in use are written, writes
-//  zeros up to ahead bytes past it (at most most bytes a call, the rest by
-//  the calls after; never past the map), so that the commits after it
-//  overwrite blocks the file system already holds: a commit that grows the
-//  file makes fdatasync commit the file system's journal too (finding 12).
-//  A call when the data grew by more than most since the last one writes
-//  nothing. Call it between transactions. -1 with err set when the disk
-//  refuses.
-int store_reserve (store_t *self, size_t ahead, size_t most, oerr_t *err);
+//  Keeps zeros written past the data in use, ahead bytes of them: a quarter
+//  of the data, at least least and at most most_ahead. When fewer than
+//  ahead / 2 are there, writes up to ahead (at most most bytes a call, the
+//  rest by the calls after; never past the map), so that the commits after
+//  it overwrite blocks the file system already holds: a commit that grows
+//  the file makes fdatasync commit the file system's journal too (finding
+//  12). A call when the data grew by more than most since the last one
+//  writes nothing. Call it between transactions. -1 with err set when the
+//  disk refuses.
+int store_reserve (store_t *self, size_t least, size_t most_ahead, size_t most,
+                   oerr_t *err);
 //  Bytes of the map in use and its size.
 int store_usage (store_t *self, size_t *used, size_t *mapsize);
 

@@ -26,7 +26,8 @@ s_start (fixture_t *f, const service_def_t *def, const char *instance, bool rere
     service_opts_t opts = {.instance = instance,
                            .data_dir = f->dir,
                            .directory = directory,
-                           .config = reread ? f->config : NULL};
+                           .config =
+                               reread && directory ? directory_path (directory) : NULL};
     zactor_t *actor = directory ? service_start (def, &opts, err, sizeof err) : NULL;
     if (!CHECK (actor != NULL))
         fprintf (stderr, "start %s: %s\n", instance, err);
@@ -143,6 +144,10 @@ main (void)
     fixture_t f = {tk_tmpdir (), NULL, tk_port_base (), NULL};
     f.config = tk_write_config (f.dir, f.base);
     tk_add_follower (f.config, f.base);
+    //  Only a directory read from a file has one to read again.
+    directory_t *defaults = directory_new_defaults (f.base);
+    CHECK (defaults && directory_path (defaults) == NULL);
+    directory_destroy (&defaults);
     zactor_t *intake = s_start (&f, intake_service (), "intake", false);
     zactor_t *follower = s_start (&f, follower_service (), "follower", true);
     char endpoint[64];

@@ -215,16 +215,18 @@ test_reserve (const char *parent)
     CHECK (store_usage (store, &used, &mapsize) == 0);
     CHECK (s_file_size (dir) < (int64_t) (used + 256 * 1024));
     CHECK (used < 256 * 1024);
-    CHECK (store_reserve (store, 1024 * 1024, 256 * 1024, &err) == 0);
+    CHECK (store_reserve (store, 1024 * 1024, 1024 * 1024, 256 * 1024, &err) == 0);
     CHECK (s_file_size (dir) == (int64_t) (used + 256 * 1024));
     for (int i = 0; i < 5; i++)
-        CHECK (store_reserve (store, 1024 * 1024, 256 * 1024, &err) == 0);
+        CHECK (store_reserve (store, 1024 * 1024, 1024 * 1024, 256 * 1024, &err) == 0);
     CHECK (s_file_size (dir) == (int64_t) (used + 1024 * 1024));
     //  More than half is left: nothing written, even for a larger ahead.
-    CHECK (store_reserve (store, 1536 * 1024, 1024 * 1024, &err) == 0);
+    CHECK (store_reserve (store, 1536 * 1024, 1536 * 1024, 1024 * 1024, &err) == 0);
     CHECK (s_file_size (dir) == (int64_t) (used + 1024 * 1024));
     //  Never past the map.
-    CHECK (store_reserve (store, 64 * 1024 * 1024, 64 * 1024 * 1024, &err) == 0);
+    CHECK (
+        store_reserve (store, 64 * 1024 * 1024, 64 * 1024 * 1024, 64 * 1024 * 1024, &err)
+        == 0);
     CHECK (s_file_size (dir) == (int64_t) mapsize);
     //  Commits land in the zeros; reopened, everything is there.
     work_t w = {0, 0};
@@ -243,14 +245,24 @@ test_reserve (const char *parent)
     dir = zsys_sprintf ("%s/fast", parent);
     store = store_new_sized (dir, s_tables, 16 * 1024 * 1024, &err);
     CHECK (store && store_write (store, s_fill, NULL, &err) == 0);
-    CHECK (store_reserve (store, 1024 * 1024, 256 * 1024, &err) == 0);
+    CHECK (store_reserve (store, 1024 * 1024, 1024 * 1024, 256 * 1024, &err) == 0);
     for (w.step = 0; w.step < 2; w.step++)
         CHECK (store_write (store, s_big, &w, &err) == 0);
     int64_t size = s_file_size (dir);
-    CHECK (store_reserve (store, 1024 * 1024, 256 * 1024, &err) == 0);
+    CHECK (store_reserve (store, 1024 * 1024, 1024 * 1024, 256 * 1024, &err) == 0);
     CHECK (s_file_size (dir) == size);
-    CHECK (store_reserve (store, 1024 * 1024, 256 * 1024, &err) == 0);
+    CHECK (store_reserve (store, 1024 * 1024, 1024 * 1024, 256 * 1024, &err) == 0);
     CHECK (s_file_size (dir) >= size + 256 * 1024);
+    store_destroy (&store);
+    tk_rmdir (&dir);
+    //  Between its bounds, a quarter of the data is kept ahead.
+    dir = zsys_sprintf ("%s/quarter", parent);
+    store = store_new_sized (dir, s_tables, 16 * 1024 * 1024, &err);
+    for (w.step = 0; w.step < 2; w.step++)
+        CHECK (store && store_write (store, s_big, &w, &err) == 0);
+    CHECK (store_usage (store, &used, &mapsize) == 0 && used > 2 * 1024 * 1024);
+    CHECK (store_reserve (store, 4096, 64 * 1024 * 1024, 64 * 1024 * 1024, &err) == 0);
+    CHECK (s_file_size (dir) == (int64_t) (used + used / 4));
     //  The disk refuses (a file size limit): -1 and why.
     store_destroy (&store);
     tk_rmdir (&dir);
@@ -264,11 +276,11 @@ test_reserve (const char *parent)
     signal (SIGXFSZ, SIG_IGN);
     CHECK (setrlimit (RLIMIT_FSIZE, &limit) == 0);
     err.message[0] = 0;
-    CHECK (store_reserve (store, 1024 * 1024, 1024 * 1024, &err) == -1);
+    CHECK (store_reserve (store, 1024 * 1024, 1024 * 1024, 1024 * 1024, &err) == -1);
     CHECK (strstr (err.message, "store: reserve: File too large") != NULL);
     setrlimit (RLIMIT_FSIZE, &before);
     CHECK (store_write (store, s_big, &w, &err) == 0);
-    CHECK (store_reserve (store, 1024 * 1024, 1024 * 1024, &err) == 0);
+    CHECK (store_reserve (store, 1024 * 1024, 1024 * 1024, 1024 * 1024, &err) == 0);
     store_destroy (&store);
     zstr_free (&dir);
 }
