@@ -362,6 +362,25 @@ store_scan (store_tx_t *tx, const char *table, const void *from, size_t flen,
     return result < 0 ? -1 : 0;
 }
 
+static int
+s_count_one (const void *key, size_t klen, const void *val, size_t vlen, void *arg)
+{
+    (void) key;
+    (void) klen;
+    (void) val;
+    (void) vlen;
+    (*(size_t *) arg)++;
+    return 0;
+}
+
+int
+store_count (store_tx_t *tx, const char *table, const void *prefix, size_t plen,
+             size_t *count)
+{
+    *count = 0;
+    return store_scan (tx, table, NULL, 0, prefix, plen, s_count_one, count);
+}
+
 int
 store_last (store_tx_t *tx, const char *table, const void **key, size_t *klen,
             const void **val, size_t *vlen)

@@ -69,6 +69,9 @@ int store_del (store_tx_t *tx, const char *table, const void *key, size_t klen);
 //  (NULL: any) in key order.
 int store_scan (store_tx_t *tx, const char *table, const void *from, size_t flen,
                 const void *prefix, size_t plen, store_each_fn *fn, void *arg);
+//  How many records have keys that start with prefix (NULL: all).
+int store_count (store_tx_t *tx, const char *table, const void *prefix, size_t plen,
+                 size_t *count);
 //  0 and the last record, 1 when the table is empty, -1 failure.
 int store_last (store_tx_t *tx, const char *table, const void **key, size_t *klen,
                 const void **val, size_t *vlen);

@@ -333,19 +333,8 @@ s_put_legacy_digest (store_tx_t *tx, void *arg)
 }
 
 typedef struct {
-    int of_c9, in_subjects;
+    size_t of_c9, in_subjects;
 } index_t;
-
-static int
-s_count_entry (const void *key, size_t klen, const void *val, size_t vlen, void *arg)
-{
-    (void) key;
-    (void) klen;
-    (void) val;
-    (void) vlen;
-    (*(int *) arg)++;
-    return 0;
-}
 
 //  The subject index sits in candidates, beside the record (finding 12):
 //  under the prefix "c-9\0" are only c-9's index entries, never a record.
@@ -353,9 +342,8 @@ static int
 s_count_index (store_tx_t *tx, void *arg)
 {
     index_t *index = (index_t *) arg;
-    return store_scan (tx, "candidates", NULL, 0, "c-9", 4, s_count_entry, &index->of_c9)
-           || store_scan (tx, "subjects", NULL, 0, NULL, 0, s_count_entry,
-                          &index->in_subjects);
+    return store_count (tx, "candidates", "c-9", 4, &index->of_c9)
+           || store_count (tx, "subjects", NULL, 0, &index->in_subjects);
 }
 
 //  A store written by the version before: its registrations are still told

@@ -53,6 +53,9 @@ s_read (store_tx_t *tx, void *arg)
     CHECK (store_get (tx, "things", "zz", 2, &val, &vlen) == 1);
     w->count = 0;
     CHECK (store_scan (tx, "things", NULL, 0, "a/", 2, s_count, w) == 0 && w->count == 3);
+    size_t count = 0;
+    CHECK (store_count (tx, "things", "a/", 2, &count) == 0 && count == 3);
+    CHECK (store_count (tx, "log", NULL, 0, &count) == 0 && count == 300);
     w->count = 0;
     uint8_t from[8];
     store_u64_key (251, from);

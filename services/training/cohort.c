@@ -283,17 +283,6 @@ typedef struct {
 } known_t;
 
 static int
-s_count_link (const void *key, size_t klen, const void *val, size_t vlen, void *arg)
-{
-    (void) key;
-    (void) klen;
-    (void) val;
-    (void) vlen;
-    (*(int *) arg)++;
-    return 0;
-}
-
-static int
 s_pack_known (const void *key, size_t klen, const void *val, size_t vlen, void *arg)
 {
     (void) key;
@@ -306,13 +295,13 @@ s_pack_known (const void *key, size_t klen, const void *val, size_t vlen, void *
         return 0;
     char prefix[TR_KEY];
     size_t plen = tr_link_key (prefix, c.id, LINK_MEMBER, "");
-    int cohorts = 0;
-    if (store_scan (k->tx, "links", NULL, 0, prefix, plen, s_count_link, &cohorts))
+    size_t cohorts = 0;
+    if (store_count (k->tx, "links", prefix, plen, &cohorts))
         return -1;
     msgpack_pack_map (&k->list.pk, 4);
     pk_kv_str (&k->list.pk, "id", c.id);
     pk_kv_str (&k->list.pk, "status", tr_candidate_statuses[c.status]);
-    pk_kv_int (&k->list.pk, "cohorts", cohorts);
+    pk_kv_int (&k->list.pk, "cohorts", (int64_t) cohorts);
     pk_kv_uint (&k->list.pk, "intake_events", c.events);
     k->list.count++;
     return 0;
