@@ -72,12 +72,11 @@ scrub_delete (store_tx_t *tx, const char *table, const char *id)
 //  Letters, not hex digits: a hex token held nine or more digits in a row
 //  about once in 13, which a scan for BSNs on the streams (ours in
 //  test_erasure, or a data team's) rightly flags.
-int
-scrub_token (char *token, size_t size)
+void
+scrub_token (char token[SCRUB_TOKEN_SIZE])
 {
-    zuuid_t *uuid = size >= SCRUB_TOKEN_SIZE ? zuuid_new () : NULL;
-    if (!uuid)
-        return -1;
+    zuuid_t *uuid = zuuid_new ();
+    assert (uuid);
     //  The first 10 bytes, as the hex tokens took them: 80 bits, 74 of
     //  them random (a version 4 UUID fixes 6).
     const byte *data = zuuid_data (uuid);
@@ -90,5 +89,4 @@ scrub_token (char *token, size_t size)
     memcpy (token, "anon-", 5);
     codec_letters (high, 10, token + 5);
     codec_letters (low, 10, token + 15);
-    return 0;
 }

@@ -16,9 +16,9 @@ int scrub_count (store_tx_t *tx, const char *table, const char *id, size_t *coun
 int scrub_delete (store_tx_t *tx, const char *table, const char *id);
 
 #define SCRUB_TOKEN_SIZE 26 //  "anon-", 20 letters, NUL
-//  A fresh pseudonym in token (size at least SCRUB_TOKEN_SIZE): "anon-" and
-//  20 letters a-p, 10 bytes of a random UUID. 0, or -1 when size is short
-//  or no UUID could be made.
-int scrub_token (char *token, size_t size);
+//  A fresh pseudonym in token: "anon-" and 20 letters a-p, 10 bytes of a
+//  random UUID. Cannot fail: czmq makes a UUID or stops the process (its
+//  allocations, and /dev/urandom, are asserted).
+void scrub_token (char token[SCRUB_TOKEN_SIZE]);
 
 #endif

@@ -117,6 +117,41 @@ check "... and names the gap" grep -q "seq 51 follows 49 (a gap)" "$tmp/broken.o
 check "... and the index entry in candidates left pointing at it" \
   grep -q "points at event 50, which is missing" "$tmp/broken.out"
 
+# A damaged page is a scan that fails: LMDB refuses a leaf whose header no
+# longer says leaf. corrupt DIR MARKER copies the backup to DIR and clears
+# that flag in every leaf page whose records hold MARKER (live or freed:
+# freed ones are never read). Only the records count, not the free space
+# between them, where a reused page keeps bytes of what it held before.
+corrupt() {
+  cp -r "$tmp/backup/intake" "$1"
+  $py - "$1/data.mdb" "$2" <<'PY'
+import sys
+path, marker = sys.argv[1], sys.argv[2].encode()
+data = bytearray(open(path, "rb").read())
+hit = 0
+for at in range(0, len(data), 4096):
+    page = data[at:at + 4096]
+    upper = int.from_bytes(page[14:16], "little")
+    if page[10] == 0x02 and marker in page[upper:]:
+        data[at + 10] = data[at + 11] = 0
+        hit += 1
+open(path, "wb").write(data)
+sys.exit(0 if hit else 1)
+PY
+}
+check "damaged copy: the events' leaf pages cleared" corrupt "$tmp/bad-events" \
+  candidate.registered
+"$bin/opstap-storecheck" "$tmp/bad-events" >"$tmp/bad-events.out"
+check "storecheck fails a store whose events cannot be read (exit 1)" test $? -eq 1
+check "... and says the scan failed" grep -q "the store failed a scan$" \
+  "$tmp/bad-events.out"
+check "damaged copy: the candidate records' leaf pages cleared" \
+  corrupt "$tmp/bad-candidates" info_session
+"$bin/opstap-storecheck" "$tmp/bad-candidates" >"$tmp/bad-candidates.out"
+check "storecheck fails a store whose candidates cannot be read (exit 1)" test $? -eq 1
+check "... and names the table" grep -q "the store failed a scan of candidates" \
+  "$tmp/bad-candidates.out"
+
 # Restore: a fresh data directory holding the copy, intake started on it.
 mkdir -p "$tmp/restored"
 cp -r "$tmp/backup/intake" "$tmp/restored/intake"

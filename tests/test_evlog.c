@@ -135,15 +135,16 @@ test_replay_fits_decoder (store_t *store)
 static void
 test_tokens (void)
 {
-    char token[SCRUB_TOKEN_SIZE], other[SCRUB_TOKEN_SIZE], small[SCRUB_TOKEN_SIZE - 1];
+    char token[SCRUB_TOKEN_SIZE], other[SCRUB_TOKEN_SIZE];
     int letters_only = 0;
-    for (int i = 0; i < 1000; i++)
-        letters_only += scrub_token (token, sizeof token) == 0 && strlen (token) == 25
-                        && strncmp (token, "anon-", 5) == 0
+    for (int i = 0; i < 1000; i++) {
+        scrub_token (token);
+        letters_only += strlen (token) == 25 && strncmp (token, "anon-", 5) == 0
                         && strspn (token + 5, "abcdefghijklmnop") == 20;
+    }
     CHECK (letters_only == 1000);
-    CHECK (scrub_token (other, sizeof other) == 0 && strcmp (token, other) != 0);
-    CHECK (scrub_token (small, sizeof small) == -1);
+    scrub_token (other);
+    CHECK (strcmp (token, other) != 0);
 }
 
 //  A store that indexed its first events in "subjects" and the later ones

@@ -207,6 +207,27 @@ s_file_size (const char *dir)
 //  Zeros ahead of the data: written in slices of at most most, begun when
 //  less than half of ahead is left, never past the map; a disk that
 //  refuses is reported, and what was written stays usable.
+//  Closes this process's descriptors of the store's data file under LMDB;
+//  how many.
+static int
+s_close_file (const char *dir)
+{
+    char *want = zsys_sprintf ("%s/data.mdb", dir);
+    int closed = 0;
+    for (int fd = 3; fd < 1024; fd++) {
+        char link[64], target[1024];
+        snprintf (link, sizeof link, "/proc/self/fd/%d", fd);
+        ssize_t n = readlink (link, target, sizeof target - 1);
+        if (n <= 0)
+            continue;
+        target[n] = 0;
+        if (streq (target, want) && close (fd) == 0)
+            closed++;
+    }
+    zstr_free (&want);
+    return closed;
+}
+
 static void
 test_reserve (const char *parent)
 {
@@ -284,6 +305,11 @@ test_reserve (const char *parent)
     setrlimit (RLIMIT_FSIZE, &before);
     CHECK (store_write (store, s_big, &w, &err) == 0);
     CHECK (store_reserve (store, 1024 * 1024, 1024 * 1024, 1024 * 1024, &err) == 0);
+    //  A file whose size cannot be read (its descriptors gone): -1 and why.
+    CHECK (s_close_file (dir) >= 1);
+    err.message[0] = 0;
+    CHECK (store_reserve (store, 1024 * 1024, 1024 * 1024, 1024 * 1024, &err) == -1);
+    CHECK (streq (err.message, "store: reserve: cannot read the size"));
     store_destroy (&store);
     zstr_free (&dir);
 }

@@ -74,7 +74,8 @@ s_erase_survey (store_tx_t *tx, const char *id)
     if (rc != 0)
         return rc < 0 ? -1 : 0;
     char token[SCRUB_TOKEN_SIZE];
-    if (scrub_token (token, sizeof token) || s_retoken (tx, s.invited_seq, id, token)
+    scrub_token (token);
+    if (s_retoken (tx, s.invited_seq, id, token)
         || s_retoken (tx, s.responded_seq, id, token))
         return -1;
     return store_del (tx, "surveys", id, strlen (id));
