@@ -25,8 +25,10 @@ s_start (fixture_t *f, const service_def_t *def, const char *instance)
     char err[256];
     //  Long enough for a late follower to catch up under sanitizers on a
     //  busy machine; short enough to test the timeout.
-    service_opts_t opts = {instance, f->dir, f->directory, 0,    2000,
-                           0,        NULL,   NULL,         NULL, NULL};
+    service_opts_t opts = {.instance = instance,
+                           .data_dir = f->dir,
+                           .directory = f->directory,
+                           .after_wait_ms = 2000};
     zactor_t *actor = service_start (def, &opts, err, sizeof err);
     if (!CHECK (actor != NULL))
         fprintf (stderr, "start %s: %s\n", instance, err);
@@ -95,7 +97,7 @@ test_port_taken (void)
     const dir_entry_t *entry = directory_instance (directory, "intake");
     zsock_t *squatter = zsock_new (ZMQ_PUB);
     CHECK (zsock_bind (squatter, "%s", entry->command) > 0);
-    service_opts_t opts = {"intake", dir, directory, 0, 0, 0, NULL, NULL, NULL, NULL};
+    service_opts_t opts = {.instance = "intake", .data_dir = dir, .directory = directory};
     char err[640] = "";
     zactor_t *actor = service_start (intake_service (), &opts, err, sizeof err);
     CHECK (actor == NULL && strstr (err, "cannot bind") && strstr (err, entry->command));
@@ -116,8 +118,10 @@ test_map_growth (void)
 {
     char *dir = tk_tmpdir ();
     directory_t *directory = directory_new_defaults (tk_port_base ());
-    service_opts_t opts = {"intake",  dir,  directory, 0,    0,
-                           64 * 1024, NULL, NULL,      NULL, NULL};
+    service_opts_t opts = {.instance = "intake",
+                           .data_dir = dir,
+                           .directory = directory,
+                           .map_initial = 64 * 1024};
     char err[640];
     zactor_t *actor = service_start (intake_service (), &opts, err, sizeof err);
     CHECK (actor != NULL);

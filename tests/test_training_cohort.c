@@ -461,7 +461,8 @@ s_setup (fixture_t *f)
     char err[256];
     f->directory = directory_new (config, err, sizeof err);
     free (config);
-    service_opts_t in = {"intake", f->dir, f->directory, 0, 0, 0, NULL, NULL, NULL, NULL};
+    service_opts_t in = {
+        .instance = "intake", .data_dir = f->dir, .directory = f->directory};
     f->intake = service_start (intake_service (), &in, err, sizeof err);
     CHECK (f->intake != NULL);
     training_rules_t rules = {8, true}, other = {7, false};

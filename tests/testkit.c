@@ -322,7 +322,7 @@ tk_start (const service_def_t *def, const char *instance, const char *dir,
           directory_t *directory)
 {
     char err[640];
-    service_opts_t opts = {instance, dir, directory, 0, 0, 0, NULL, NULL, NULL, NULL};
+    service_opts_t opts = {.instance = instance, .data_dir = dir, .directory = directory};
     zactor_t *actor = service_start (def, &opts, err, sizeof err);
     if (!tk_check (actor != NULL, "tk_start", 0, instance))
         fprintf (stderr, "  start %s: %s\n", instance, err);
