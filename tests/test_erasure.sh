@@ -188,4 +188,30 @@ check "retention: erase-status shows every follower clean" \
   test "$(grep -cE '^(training|placement|feedback|reporting) .* clean' "$tmp/retention.status")" -eq 4
 stop_services
 
+# --- Retention of the audit trail: entries older than the period go --------
+export OPSTAP_RETENTION="candidate=7y,audit=3s,check=1s"
+sleep 3 # every entry so far is older than the period
+start_services
+check "services up with audit=3s" "$opstap" status --wait 10 >/dev/null
+expired() { grep -q 'event=retention.audit instance=intake entries=' "$tmp/services.log"; }
+wait_expired() { for _ in $(seq 50); do expired && return 0; sleep 0.2; done; return 1; }
+check "audit retention: intake logs the entries it removed" wait_expired
+echo '{"cmd":"candidate.get","office":"nijmegen","id":"r-kept"}' | "$opstap" submit >/dev/null
+"$opstap" audit --service intake >"$tmp/audit.after"
+check "audit retention: the older entries are gone (the retention erasure's)" \
+  bash -c "! grep -q '\"caller\":\"retention\"' '$tmp/audit.after'"
+check "audit retention: a new entry is kept" grep -q '"record":"r-kept"' "$tmp/audit.after"
+# More than an answer holds (1000): the oldest are printed, and it says so.
+for _ in $(seq 1000); do
+  echo '{"cmd":"candidate.get","office":"nijmegen","id":"r-kept"}'
+done >"$tmp/gets.jsonl"
+"$opstap" submit "$tmp/gets.jsonl" >/dev/null
+"$opstap" audit --service intake >"$tmp/audit.many" 2>"$tmp/audit.many.err"
+check "audit: 1000 entries printed of the more it holds" test "$(wc -l <"$tmp/audit.many")" -eq 1000
+check "... and stderr says there are more" \
+  grep -q 'intake holds more matching entries than the 1000 oldest shown' "$tmp/audit.many.err"
+"$opstap" audit --service intake --record nobody >"$tmp/audit.none" 2>"$tmp/audit.none.err"
+check "... and nothing when all are shown" test ! -s "$tmp/audit.none.err"
+stop_services
+
 summary

@@ -268,7 +268,99 @@ test_stages (fixture_t *f)
 static bool
 s_contains (const char *haystack, const char *needle)
 {
-    return strstr (haystack, needle) != NULL;
+    return haystack && strstr (haystack, needle) != NULL;
+}
+
+//  Without an id, intake makes one; a closed trajectory takes no info
+//  session; the stage history holds CANDIDATE_STAGES_MAX entries and no more;
+//  erase_complete needs an erased candidate.
+static void
+test_edges (fixture_t *f)
+{
+    char *reg = zsys_sprintf (REG, "x", 1985, "done", "true");
+    char *anonymous = s_replace (reg, "\"id\":\"x\",", "");
+    tk_msg_t *r = tk_expect (f->client, NULL, "%s", anonymous);
+    char id[64] = "";
+    snprintf (id, sizeof id, "%s", tk_str (r, "id") ? tk_str (r, "id") : "");
+    CHECK (id[0] == 'c' && strlen (id) > 1 && !streq (id, "c-1"));
+    tk_msg_destroy (&r);
+    r = tk_expect (f->client, NULL,
+                   "{\"cmd\":\"candidate.get\",\"office\":\"nijmegen\","
+                   "\"id\":\"%s\"}",
+                   id);
+    CHECK (streq (tk_str (r, "status"), "registered"));
+    tk_msg_destroy (&r);
+    //  A second one without an id is another candidate.
+    r = tk_expect (f->client, NULL, "%s", anonymous);
+    CHECK (tk_str (r, "id") && !streq (tk_str (r, "id"), id));
+    tk_msg_destroy (&r);
+    free (anonymous);
+    free (reg);
+    s_ok (f,
+          "{\"cmd\":\"candidate.withdraw\",\"office\":\"nijmegen\",\"id\":\"%s\","
+          "\"reason\":\"moved\",\"date\":\"2017-08-01\"}",
+          id);
+    char *info = zsys_sprintf ("{\"cmd\":\"candidate.info_session\",\"office\":"
+                               "\"nijmegen\",\"id\":\"%s\",\"date\":\"2017-08-02\"}",
+                               id);
+    s_err (f, "failed_precondition", "id", info);
+    free (info);
+    const char *stage =
+        "{\"cmd\":\"candidate.assess_stage\",\"office\":\"nijmegen\","
+        "\"id\":\"age-1999\",\"stage\":\"growth\",\"date\":\"2017-09-01\"}";
+    int accepted = 0;
+    for (int i = 0; i < CANDIDATE_STAGES_MAX; i++) {
+        r = tk_call (f->client, "%s", stage);
+        accepted += tk_ok (r);
+        tk_msg_destroy (&r);
+    }
+    CHECK (accepted == CANDIDATE_STAGES_MAX);
+    s_err (f, "failed_precondition", "id", stage);
+    s_err (f, "failed_precondition", "id",
+           "{\"cmd\":\"candidate.erase_complete\",\"id\":\"age-1957\"}");
+}
+
+//  An instance answers only for the offices the directory gives it.
+static void
+test_other_office (fixture_t *f)
+{
+    int base = tk_port_base ();
+    char *path = zsys_sprintf ("%s/arnhem.conf", f->dir);
+    FILE *file = fopen (path, "w");
+    if (CHECK (file != NULL)) {
+        fprintf (file,
+                 "intake arnhem arnhem,ede tcp://127.0.0.1:%d tcp://127.0.0.1:%d "
+                 "tcp://127.0.0.1:%d\n",
+                 base, base + 1, base + 2);
+        fclose (file);
+    }
+    char err[256] = "";
+    directory_t *directory = directory_new (path, err, sizeof err);
+    CHECK (directory != NULL);
+    zactor_t *actor =
+        directory ? tk_start (intake_service (), "arnhem", f->dir, directory) : NULL;
+    const dir_entry_t *entry =
+        directory ? directory_instance (directory, "arnhem") : NULL;
+    tk_client_t *client = entry ? tk_client_new (entry->command) : NULL;
+    if (client) {
+        tk_msg_t *r =
+            tk_expect (client, "failed_precondition", REG, "o-1", 1985, "done", "true");
+        CHECK (streq (tk_str (r, "error.field"), "office"));
+        CHECK (
+            s_contains (tk_str (r, "error.message"), "does not serve office nijmegen"));
+        tk_msg_destroy (&r);
+        char *reg = zsys_sprintf (REG, "o-1", 1985, "done", "true");
+        char *ede = s_replace (reg, "\"nijmegen\"", "\"ede\"");
+        r = tk_expect (client, NULL, "%s", ede);
+        CHECK (streq (tk_str (r, "status"), "registered"));
+        tk_msg_destroy (&r);
+        free (ede);
+        free (reg);
+    }
+    tk_client_destroy (&client);
+    zactor_destroy (&actor);
+    directory_destroy (&directory);
+    zstr_free (&path);
 }
 
 //  No event carries contact details; erasure leaves only a token.
@@ -388,6 +480,8 @@ main (void)
     test_stages (&f);
     test_stream_and_erasure (&f);
     test_legacy_digest (&f);
+    test_edges (&f);
+    test_other_office (&f);
     tk_client_destroy (&f.client);
     zactor_destroy (&f.actor);
     directory_destroy (&f.directory);

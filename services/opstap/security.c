@@ -129,6 +129,19 @@ s_failed (const dir_entry_t *entry, reply_t *reply)
 //  --------------------------------------------------------------------------
 //  audit
 
+//  An answer holds the oldest entries that match, up to its bound: say so
+//  when it left some out, or a reader takes the first ones for all of them.
+static void
+s_note_more (const dir_entry_t *entry, const msgpack_object *root, uint32_t shown)
+{
+    const msgpack_object *more = opstap_field (root, "more");
+    if (more && more->type == MSGPACK_OBJECT_BOOLEAN && more->via.boolean)
+        fprintf (stderr,
+                 "opstap: %s holds more matching entries than the %" PRIu32
+                 " oldest shown; narrow with --from, --to, --caller or --record\n",
+                 entry->instance, shown);
+}
+
 int
 opstap_audit (opstap_t *opstap, int argc, char **argv)
 {
@@ -160,9 +173,11 @@ opstap_audit (opstap_t *opstap, int argc, char **argv)
         if (!reply || !reply_ok (reply) || !entries
             || entries->type != MSGPACK_OBJECT_ARRAY)
             code = s_failed (entry, reply);
-        else
+        else {
             for (uint32_t e = 0; e < entries->via.array.size; e++)
                 opstap_print (&entries->via.array.ptr[e], stdout);
+            s_note_more (entry, reply_root (reply), entries->via.array.size);
+        }
         reply_destroy (&reply);
     }
     client_destroy (&client);
