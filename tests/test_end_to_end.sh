@@ -103,6 +103,43 @@ done
 check "candidate.get carries the contact details" grep -qF "anna@example.nl" "$tmp/py.replies"
 check "only candidate.get carries them" \
   test "$(grep -cF 'anna@example.nl' "$tmp/py.replies")" -eq 1
+
+# A data team's subscriber: `opstap tail --follow` prints what is there, then
+# each new event as it comes, and ends (exit 0) on SIGTERM.
+head="$(grep -c . "$tmp/py.tail")"
+"$opstap" tail --service intake --from "$head" --follow >"$tmp/follow.out" 2>"$tmp/follow.err" &
+follower=$!
+pids+=("$follower")
+lines_at_least() { # lines_at_least N: waits up to 10 s for N lines in follow.out
+  for _ in $(seq 100); do
+    [ "$(grep -c . "$tmp/follow.out")" -ge "$1" ] && return 0
+    sleep 0.1
+  done
+  return 1
+}
+check "tail --follow prints the last event there ($head)" lines_at_least 1
+echo '{"cmd":"candidate.register","office":"nijmegen","id":"c-late","birth_year":1990,"referral":"self","benefit":"none","treatment":"none","criteria":{"psych_limitation":true,"motivated":true,"willing_to_train":true,"arranges_benefits":true,"seeks_paid_work":true},"consent":{"processing":true,"evaluation_contact":false},"date":"2018-01-01"}' |
+  "$opstap" submit >/dev/null
+check "... then the new one as it comes" lines_at_least 2
+check "... which is candidate.registered for c-late, seq $((head + 1))" /usr/bin/python3 -c "
+import json, sys
+e = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+sys.exit(0 if [x['seq'] for x in e] == [int(sys.argv[2]), int(sys.argv[2]) + 1]
+         and e[1]['type'] == 'candidate.registered' and e[1]['candidate'] == 'c-late' else 1)" \
+  "$tmp/follow.out" "$head"
+kill -TERM "$follower"
+wait "$follower"
+check "... and SIGTERM ends it with exit 0" test $? -eq 0
+unset 'pids[-1]'
+"$opstap" tail --service intake --from 0 >/dev/null 2>"$tmp/tail.err"
+check "tail --from 0 is a usage error (exit 2)" test $? -eq 2
+check "... that says why" grep -q -- '--from needs a sequence number >= 1' "$tmp/tail.err"
+"$opstap" tail --service intake --instance nobody >/dev/null 2>"$tmp/tail.err"
+check "tail of an instance not in the directory exits 2" test $? -eq 2
+check "... and names it" grep -q 'no instance nobody of service intake' "$tmp/tail.err"
+"$opstap" tail --service intake --now >/dev/null 2>"$tmp/tail.err"
+check "tail with an unknown argument exits 2, naming it" \
+  bash -c "test $? -eq 2 && grep -q 'unexpected argument --now' '$tmp/tail.err'"
 stop_services
 
 summary
