@@ -90,6 +90,28 @@ check "an unknown field is named to the caller" grep -qF '"field":"Piet Pieterse
 check "and not written to the log" bash -c "! grep -qF 'Piet Pietersen' '$tmp/services.log'"
 check "the refusal is logged without it" grep -qF 'field=(unknown)' "$tmp/services.log"
 check "a BSN-like id is refused" grep -q '"invalid_argument"' "$tmp/bad.replies"
+# What submit refuses itself, before sending: each line answered, in order.
+big="$(head -c 300000 /dev/zero | tr '\0' a)"
+printf '%s\n' '[1,2]' '{"cmd":5}' '{"cmd":"candidate.nothing","office":"nijmegen"}' \
+  '{"cmd":"service.status"}' '{"cmd":"candidate.get","id":"c-anna"}' \
+  '{"cmd":"candidate.get","office":7,"id":"c-anna"}' \
+  "{\"cmd\":\"candidate.get\",\"office\":\"nijmegen\",\"id\":\"c-anna\",\"x\":\"$big\"}" \
+  '{"cmd":"candidate.get","office":"nijmegen","id":"c-anna","rid":5}' >"$tmp/local.jsonl"
+"$opstap" submit "$tmp/local.jsonl" >"$tmp/local.replies" 2>"$tmp/local.err"
+check "submit refusing lines itself exits 1" test $? -eq 1
+check "... each line answered, the reasons in order" /usr/bin/python3 -c "
+import json, sys
+r = [json.loads(l) for l in open(sys.argv[1])]
+want = [(None, 'a command must be a JSON object'), ('cmd', 'cmd must be a string'),
+        ('cmd', 'unknown command candidate.nothing'), ('cmd', 'service.status is a query'),
+        ('office', 'office is required'), ('office', 'office must be an identifier'),
+        ('frame', 'command larger than'), ('rid', '')]
+got = [(x['error'].get('field'), x['error']['message']) for x in r]
+ok = len(got) == len(want) and all(
+    f == wf and wm in m and x['error']['code'] == 'invalid_argument'
+    for (f, m), (wf, wm), x in zip(got, want, r))
+print(got, file=sys.stderr) if not ok else None
+sys.exit(0 if ok else 1)" "$tmp/local.replies"
 "$opstap" --config /nonexistent status >/dev/null 2>&1
 check "a missing directory file exits 2" test $? -eq 2
 
