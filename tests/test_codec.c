@@ -15,6 +15,41 @@ s_refused (const void *data, size_t size)
     return refused;
 }
 
+//  Refused, and the reason says why.
+static bool
+s_refused_as (const void *data, size_t size, const char *why)
+{
+    oerr_t err = {ERR_NONE, "", "", false};
+    msg_t *msg = msg_decode (data, size, &err);
+    bool refused = !msg && err.code == ERR_INVALID_ARGUMENT && strstr (err.message, why);
+    msg_destroy (&msg);
+    return refused;
+}
+
+//  Arrays compare element by element; numbers read as doubles keep their sign.
+static void
+test_arrays_and_numbers (void)
+{
+    oerr_t err;
+    //  {"a": [1, 2]}, {"a": [1]}, {"a": [1, 3]}, {"a": [1, 2]}, {"x": -3}
+    msg_t *two = msg_decode ("\x81\xa1\x61\x92\x01\x02", 6, &err);
+    msg_t *one = msg_decode ("\x81\xa1\x61\x91\x01", 5, &err);
+    msg_t *other = msg_decode ("\x81\xa1\x61\x92\x01\x03", 6, &err);
+    msg_t *same = msg_decode ("\x81\xa1\x61\x92\x01\x02", 6, &err);
+    msg_t *neg = msg_decode ("\x81\xa1x\xfd", 4, &err);
+    if (CHECK (two && one && other && same && neg)) {
+        CHECK (!obj_same (msg_root (two), msg_root (one), NULL));
+        CHECK (!obj_same (msg_root (two), msg_root (other), NULL));
+        CHECK (obj_same (msg_root (two), msg_root (same), NULL));
+        CHECK (map_num (msg_root (neg), "x", 0) == -3.0);
+    }
+    msg_destroy (&two);
+    msg_destroy (&one);
+    msg_destroy (&other);
+    msg_destroy (&same);
+    msg_destroy (&neg);
+}
+
 static void
 test_malformed (void)
 {
@@ -33,6 +68,10 @@ test_malformed (void)
     CHECK (s_refused ("\x81\xa1k\xc1", 4));             //  reserved byte
     CHECK (s_refused ("\x81\xa1k\xa2\xc3\x28", 6));     //  invalid UTF-8
     CHECK (s_refused ("\x81\xa1k\xa3\xed\xa0\x80", 7)); //  encoded surrogate
+    CHECK (s_refused_as ("\x81\xa1k\xa5"
+                         "ab",
+                         6, "truncated string"));           //  5 bytes claimed, 2 sent
+    CHECK (s_refused_as ("\x82\xa1k\x01", 4, "truncated")); //  2 entries claimed
     //  Nine levels of maps: one more than allowed.
     uint8_t deep[64];
     size_t n = 0;
@@ -415,6 +454,7 @@ main (void)
     test_digest ();
     test_digest_known ();
     test_malformed ();
+    test_arrays_and_numbers ();
     test_round_trip ();
     test_validators ();
     test_schema ();
