@@ -2,6 +2,7 @@
     intake actor: replies, stored state (through queries) and the stream.  */
 #include "candidate.h"
 #include "intake.h"
+#include "json.h"
 #include "testkit.h"
 
 #define REG                                                                              \
@@ -424,6 +425,30 @@ s_put_legacy_digest (store_tx_t *tx, void *arg)
     return candidate_store (&c, tx);
 }
 
+//  c-10 as a store from before digests kept it: no digest in the record,
+//  the registration's whole body in "registrations".
+static int
+s_put_pre_digest (store_tx_t *tx, void *arg)
+{
+    (void) arg;
+    const void *data;
+    size_t size;
+    candidate_t c;
+    if (store_get (tx, "candidates", "c-10", 4, &data, &size) != 0
+        || candidate_unpack (&c, data, size) != 0)
+        return -1;
+    c.digest[0] = 0;
+    char *json = zsys_sprintf (REG, "c-10", 1988, "nearly_done", "true");
+    char err[128];
+    zframe_t *body = json_to_frame (json, err, sizeof err);
+    free (json);
+    int rc = !body || candidate_store (&c, tx)
+             || store_put (tx, "registrations", "c-10", 4, zframe_data (body),
+                           zframe_size (body));
+    zframe_destroy (&body);
+    return rc ? -1 : 0;
+}
+
 typedef struct {
     size_t of_c9, in_subjects;
 } index_t;
@@ -443,18 +468,21 @@ s_count_index (store_tx_t *tx, void *arg)
 static void
 test_legacy_digest (fixture_t *f)
 {
-    tk_msg_t *r = tk_expect (f->client, NULL, REG, "c-9", 1988, "nearly_done", "true");
+    tk_msg_t *r = tk_expect (f->client, NULL, REG, "c-10", 1988, "nearly_done", "true");
+    tk_msg_destroy (&r);
+    r = tk_expect (f->client, NULL, REG, "c-9", 1988, "nearly_done", "true");
     int64_t seq = tk_int (r, "position.seq");
     tk_msg_destroy (&r);
     zactor_destroy (&f->actor);
     char *path = zsys_sprintf ("%s/intake", f->dir);
-    const char *const tables[] = {"candidates", "subjects", NULL};
+    const char *const tables[] = {"candidates", "subjects", "registrations", NULL};
     oerr_t err;
     store_t *store = store_new (path, tables, &err);
     index_t index = {0, 0};
     CHECK (store && store_read (store, s_count_index, &index, &err) == 0);
     CHECK (index.of_c9 == 1 && index.in_subjects == 0);
     CHECK (store && store_write (store, s_put_legacy_digest, NULL, &err) == 0);
+    CHECK (store && store_write (store, s_put_pre_digest, NULL, &err) == 0);
     store_destroy (&store);
     free (path);
     s_start (f);
@@ -462,6 +490,13 @@ test_legacy_digest (fixture_t *f)
     CHECK (tk_int (r, "position.seq") == seq);
     tk_msg_destroy (&r);
     r = tk_expect (f->client, "conflict", REG, "c-9", 1989, "nearly_done", "true");
+    tk_msg_destroy (&r);
+    //  Before digests: told apart by the body kept in "registrations".
+    r = tk_expect (f->client, NULL, REG, "c-10", 1988, "nearly_done", "true");
+    CHECK (streq (tk_str (r, "id"), "c-10")
+           && streq (tk_str (r, "status"), "registered"));
+    tk_msg_destroy (&r);
+    r = tk_expect (f->client, "conflict", REG, "c-10", 1989, "nearly_done", "true");
     tk_msg_destroy (&r);
 }
 
