@@ -8,8 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DIR_MAX_ENTRIES 256
-
 struct _directory_t {
     dir_entry_t entries[DIR_MAX_ENTRIES];
     size_t size;

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #define DIR_NAME_MAX     64
+#define DIR_MAX_ENTRIES  256 //  instances a directory lists at most
 #define DIR_OFFICES_MAX  512
 #define DIR_ENDPOINT_MAX 128
 

@@ -391,6 +391,38 @@ test_directory (void)
     d = s_directory (dir, "intake a * tcp://h:1 tcp://h:2 tcp://h:3 tcp://h:4 x\n", err,
                      sizeof err);
     CHECK (d == NULL && strstr (err, "more than 7 columns"));
+    //  What an operator's file can get wrong, each named with its line.
+    d = s_directory (dir, "# comment only\nintake a * tcp://h:1 tcp://h:2\n", err,
+                     sizeof err);
+    CHECK (d == NULL && strstr (err, "line 2: expected 6 or 7 columns, got 5"));
+    d = s_directory (dir,
+                     "intake a * tcp://h:1 tcp://h:2 tcp://h:3\n"
+                     "intake a * tcp://h:4 tcp://h:5 tcp://h:6\n",
+                     err, sizeof err);
+    CHECK (d == NULL && strstr (err, "line 2: instance a listed twice"));
+    d = s_directory (dir, "# nothing here\n\n", err, sizeof err);
+    CHECK (d == NULL && strstr (err, "lists no instances"));
+    char *many = zsys_sprintf ("%s", "");
+    for (int i = 0; i <= DIR_MAX_ENTRIES; i++) {
+        char *more =
+            zsys_sprintf ("%sintake i%d * tcp://h:1 tcp://h:2 tcp://h:3\n", many, i);
+        zstr_free (&many);
+        many = more;
+    }
+    d = s_directory (dir, many, err, sizeof err);
+    zstr_free (&many);
+    char want[64];
+    snprintf (want, sizeof want, "line %d: more than %d instances", DIR_MAX_ENTRIES + 1,
+              DIR_MAX_ENTRIES);
+    CHECK (d == NULL && strstr (err, want));
+    //  Without a file: the loopback defaults from OPSTAP_PORT_BASE, checked.
+    setenv ("OPSTAP_PORT_BASE", "80", 1);
+    d = directory_new ("", err, sizeof err);
+    CHECK (d == NULL && strstr (err, "OPSTAP_PORT_BASE must be a port 1024-65000"));
+    setenv ("OPSTAP_PORT_BASE", "7100x", 1);
+    d = directory_new ("", err, sizeof err);
+    CHECK (d == NULL && strstr (err, "OPSTAP_PORT_BASE must be a port"));
+    unsetenv ("OPSTAP_PORT_BASE");
     char bind[DIR_ENDPOINT_MAX + 1];
     CHECK (dir_bind_endpoint ("tcp://intake:7100", bind, sizeof bind) == 0
            && streq (bind, "tcp://*:7100"));
