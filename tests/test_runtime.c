@@ -106,6 +106,16 @@ test_port_taken (void)
     //  Freed, the same port serves at once.
     actor = tk_start (intake_service (), "intake", dir, directory);
     zactor_destroy (&actor);
+    //  An instance the directory does not list, or lists for another
+    //  service, does not start, and says which.
+    opts.instance = "nobody";
+    actor = service_start (intake_service (), &opts, err, sizeof err);
+    CHECK (actor == NULL
+           && strstr (err, "the directory lists no intake instance named nobody"));
+    opts.instance = "training";
+    actor = service_start (intake_service (), &opts, err, sizeof err);
+    CHECK (actor == NULL
+           && strstr (err, "the directory lists no intake instance named training"));
     directory_destroy (&directory);
     tk_rmdir (&dir);
 }
