@@ -2,7 +2,8 @@
     history of the reporting tests in in-process actors, the page fetched
     over plain HTTP, every figure it shows compared with the service's
     reply, the charts' text alternatives, the CSV link, office scoping by
-    the policy file, the 400/403/404 answers, and the time of a page of
+    the policy file, the 400/403/404/405/503 answers, a policy file missing
+    or wrong, and the time of a page of
     50 offices (printed, not asserted).  */
 #include "test_reporting_fixture.c"
 
@@ -39,18 +40,17 @@ s_connect (int port)
     return fd;
 }
 
-//  GET path with extra header lines ("" or "Name: value\r\n").
+//  METHOD path with extra header lines ("" or "Name: value\r\n").
 static http_t
-s_get (int port, const char *path, const char *headers)
+s_request (int port, const char *method, const char *path, const char *headers)
 {
     http_t r = {0, NULL, NULL};
     int fd = s_connect (port);
     if (fd < 0)
         return r;
-    char *req =
-        zsys_sprintf ("GET %s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
-                      "%s\r\n",
-                      path, headers);
+    char *req = zsys_sprintf ("%s %s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+                              "Content-Length: 0\r\n%s\r\n",
+                              method, path, headers);
     ssize_t sent = write (fd, req, strlen (req));
     free (req);
     size_t len = 0, size = 1 << 16;
@@ -68,6 +68,12 @@ s_get (int port, const char *path, const char *headers)
         *split = 0;
     sscanf (buf, "HTTP/1.%*d %d", &r.status);
     return r;
+}
+
+static http_t
+s_get (int port, const char *path, const char *headers)
+{
+    return s_request (port, "GET", path, headers);
 }
 
 //  --------------------------------------------------------------------------
@@ -305,6 +311,41 @@ test_errors_http (int port)
         free (s_page (port, bad[i], "", 400));
     free (s_page (port, "/nope", "", 404));
     free (s_page (port, "/report.json", "", 404));
+    http_t r = s_request (port, "POST", "/", "");
+    CHECK (r.status == 405 && r.body && strstr (r.body, "only GET"));
+    s_http_free (&r);
+}
+
+//  A policy file that is missing or wrong, or a reporting service that does
+//  not answer: the dashboard says so rather than show anything.
+static void
+test_errors_setup (fixture_t *f, int port)
+{
+    const dir_entry_t *e = directory_instance (f->directory, "reporting");
+    char *policy = zsys_sprintf ("%s/policy-bad", f->dir);
+    web_opts_t opts = {e->command, port, policy, 0};
+    char err[256] = "";
+    CHECK (web_new (&opts, err, sizeof err) == NULL
+           && strstr (err, "cannot read policy file"));
+    FILE *file = fopen (policy, "w");
+    if (file) {
+        fprintf (file, "anna arnhem\nbob\n");
+        fclose (file);
+    }
+    CHECK (web_new (&opts, err, sizeof err) == NULL
+           && strstr (err, "line 2: expected 'user office,office' or 'user *'"));
+    free (policy);
+    //  Nothing listens there: 503 after the timeout.
+    char nobody[64];
+    snprintf (nobody, sizeof nobody, "tcp://127.0.0.1:%d", tk_port_base ());
+    web_opts_t gone = {nobody, port, NULL, 300};
+    web_t *web = web_new (&gone, err, sizeof err);
+    CHECK (web != NULL);
+    http_t r = s_get (port, "/?from=2017-01-01&to=2017-12-31", "");
+    CHECK (r.status == 503 && r.body
+           && strstr (r.body, "the reporting service did not answer"));
+    s_http_free (&r);
+    web_destroy (&web);
 }
 
 //  A viewer of arnhem only never sees nijmegen: not in the page, not in
@@ -399,6 +440,7 @@ main (void)
     test_page (&f, port);
     test_errors_http (port);
     web_destroy (&web);
+    test_errors_setup (&f, port);
     test_scoping (&f, port);
     web = s_web (&f, port, NULL);
     test_fifty (&f, port);
