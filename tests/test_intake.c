@@ -411,15 +411,24 @@ test_stream_and_erasure (fixture_t *f)
 //  one.
 #define LEGACY_DIGEST "5D4C5B2179D8E471A712233DBD5DAB8B69007216"
 
+//  The stored record of id into c; 0 or -1.
+static int
+s_stored (store_tx_t *tx, const char *id, candidate_t *c)
+{
+    const void *data;
+    size_t size;
+    return store_get (tx, "candidates", id, strlen (id), &data, &size) == 0
+                   && candidate_unpack (c, data, size) == 0
+               ? 0
+               : -1;
+}
+
 static int
 s_put_legacy_digest (store_tx_t *tx, void *arg)
 {
     (void) arg;
-    const void *data;
-    size_t size;
     candidate_t c;
-    if (store_get (tx, "candidates", "c-9", 3, &data, &size) != 0
-        || candidate_unpack (&c, data, size) != 0)
+    if (s_stored (tx, "c-9", &c))
         return -1;
     snprintf (c.digest, sizeof c.digest, "%s", LEGACY_DIGEST);
     return candidate_store (&c, tx);
@@ -431,11 +440,8 @@ static int
 s_put_pre_digest (store_tx_t *tx, void *arg)
 {
     (void) arg;
-    const void *data;
-    size_t size;
     candidate_t c;
-    if (store_get (tx, "candidates", "c-10", 4, &data, &size) != 0
-        || candidate_unpack (&c, data, size) != 0)
+    if (s_stored (tx, "c-10", &c))
         return -1;
     c.digest[0] = 0;
     char *json = zsys_sprintf (REG, "c-10", 1988, "nearly_done", "true");
