@@ -114,6 +114,23 @@ print(got, file=sys.stderr) if not ok else None
 sys.exit(0 if ok else 1)" "$tmp/local.replies"
 "$opstap" --config /nonexistent status >/dev/null 2>&1
 check "a missing directory file exits 2" test $? -eq 2
+# An operator's mistakes on the command line: exit 2 and the reason, each.
+usage() { # usage REASON ARGS...: opstap ARGS exits 2 and prints REASON
+  local reason="$1"
+  shift
+  "$opstap" "$@" >/dev/null 2>"$tmp/usage.err"
+  [ $? -eq 2 ] && grep -qF -- "$reason" "$tmp/usage.err"
+}
+check "report --k 0" usage "--k needs an integer of 1 or more" report --k 0
+check "report --from without a value" usage "report: --from needs a value" report --from
+check "report --pages" usage "report: unexpected argument --pages" report --pages 1
+check "keys without a name" usage "keys needs a NAME" keys --role operator
+check "keys --role king" usage "keys: unknown role king" keys anna --role king
+check "keys with two names" usage "keys: unexpected bob" keys anna bob
+check "audit without --service" usage "audit needs --service" audit
+check "audit --everything" usage "audit: unexpected --everything" audit --everything
+check "erase-status without an id" usage "erase-status needs a candidate ID" erase-status
+check "erase-status --now" usage "erase-status: unexpected --now" erase-status c-1 --now
 
 # Contact details appear in the candidate.get reply and nowhere else (the
 # services' log is checked to be there, so the scan cannot pass on nothing).
