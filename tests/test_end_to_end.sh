@@ -131,6 +131,19 @@ check "audit without --service" usage "audit needs --service" audit
 check "audit --everything" usage "audit: unexpected --everything" audit --everything
 check "erase-status without an id" usage "erase-status needs a candidate ID" erase-status
 check "erase-status --now" usage "erase-status: unexpected --now" erase-status c-1 --now
+# And a service's: exit 2, the usage or the reason on stderr, nothing started.
+service_refuses() { # service_refuses REASON ARGS...
+  local reason="$1"
+  shift
+  "$bin/opstap-intake" "$@" >/dev/null 2>"$tmp/service.err"
+  [ $? -eq 2 ] && grep -qF -- "$reason" "$tmp/service.err"
+}
+check "opstap-intake --batch 0" service_refuses "usage: opstap-intake" --batch 0 --data "$tmp/no"
+check "opstap-intake --frobnicate" service_refuses "usage: opstap-intake" --frobnicate 1
+check "opstap-intake --data without a value" service_refuses "usage: opstap-intake" --data
+check "opstap-intake --config /nonexistent" \
+  service_refuses "event=config.error message=\"cannot open /nonexistent" --config /nonexistent
+check "... and made no store" test ! -e "$tmp/no"
 
 # Contact details appear in the candidate.get reply and nowhere else (the
 # services' log is checked to be there, so the scan cannot pass on nothing).
