@@ -17,8 +17,8 @@ int scrub_delete (store_tx_t *tx, const char *table, const char *id);
 
 #define SCRUB_TOKEN_SIZE 26 //  "anon-", 20 letters, NUL
 //  A fresh pseudonym in token: "anon-" and 20 letters a-p, 10 bytes of a
-//  random UUID. Cannot fail: czmq makes a UUID or stops the process (its
-//  allocations, and /dev/urandom, are asserted).
+//  random UUID. Cannot fail: czmq's zuuid_new asserts (its allocation, its
+//  source of randomness) rather than return NULL.
 void scrub_token (char token[SCRUB_TOKEN_SIZE]);
 
 #endif
