@@ -3,7 +3,6 @@
 
 #include <time.h>
 
-#include "journal.h"
 #include "scrub.h"
 #include "store.h"
 
@@ -12,103 +11,10 @@
 
 static const char *const s_tables[] = {"trail", NULL};
 
-//  A flush of fewer entries than this goes to the journal (one write, no
-//  commit); more, or this many journaled, go into the LMDB.
-#define AUDIT_DIRECT 16
-#define AUDIT_SETTLE 256
-
 struct _audit_t {
     store_t *store;
-    journal_t *journal;  //  entries flushed, not yet in the store
-    zlistx_t *pending;   //  packed entries, zchunk_t
-    zlistx_t *journaled; //  8-byte seq, then the packed entry: zchunk_t
-    uint64_t next;       //  the seq of the next entry written
+    zlistx_t *pending; //  packed entries, zchunk_t
 };
-
-static int
-s_last (store_tx_t *tx, void *arg)
-{
-    const void *key;
-    size_t klen;
-    int rc = store_last (tx, "trail", &key, &klen, NULL, NULL);
-    *(uint64_t *) arg = rc == 0 && klen == 8 ? store_u64_from (key) : 0;
-    return rc < 0 ? -1 : 0;
-}
-
-static zchunk_t *
-s_numbered (uint64_t seq, const void *data, size_t size)
-{
-    zchunk_t *chunk = zchunk_new (NULL, 8 + size);
-    uint8_t key[8];
-    store_u64_key (seq, key);
-    zchunk_extend (chunk, key, 8);
-    zchunk_extend (chunk, data, size);
-    return chunk;
-}
-
-//  Entries journaled before a stop that did not move them: those the store
-//  does not hold yet, in order.
-static int
-s_recover (uint64_t seq, const void *data, size_t size, void *arg)
-{
-    audit_t *self = (audit_t *) arg;
-    if (seq < self->next)
-        return 0;
-    if (seq != self->next)
-        return 1;
-    zlistx_add_end (self->journaled, s_numbered (seq, data, size));
-    self->next++;
-    return 0;
-}
-
-static int
-s_write_numbered (store_tx_t *tx, void *arg)
-{
-    zlistx_t *chunks = (zlistx_t *) arg;
-    for (zchunk_t *c = (zchunk_t *) zlistx_first (chunks); c;
-         c = (zchunk_t *) zlistx_next (chunks))
-        if (store_append (tx, "trail", zchunk_data (c), 8, zchunk_data (c) + 8,
-                          zchunk_size (c) - 8))
-            return -1;
-    return 0;
-}
-
-//  The journaled entries into the store (not synced: audit_sync does).
-static int
-s_settle (audit_t *self, oerr_t *err)
-{
-    if (zlistx_size (self->journaled) == 0)
-        return 0;
-    if (store_write (self->store, s_write_numbered, self->journaled, err))
-        return -1;
-    zlistx_purge (self->journaled);
-    return 0;
-}
-
-static audit_t *
-s_open (store_t *store, const char *path, oerr_t *err)
-{
-    audit_t *self = (audit_t *) zmalloc (sizeof (audit_t));
-    self->store = store;
-    self->pending = zlistx_new ();
-    zlistx_set_destructor (self->pending, (zlistx_destructor_fn *) zchunk_destroy);
-    self->journaled = zlistx_new ();
-    zlistx_set_destructor (self->journaled, (zlistx_destructor_fn *) zchunk_destroy);
-    char *file = zsys_sprintf ("%s/journal", path);
-    self->journal = file ? journal_new (file, err) : NULL;
-    zstr_free (&file);
-    if (!self->journal || store_read (store, s_last, &self->next, err)) {
-        audit_destroy (&self);
-        return NULL;
-    }
-    self->next++;
-    //  What the last run journaled and did not move: moved now, and the
-    //  journal emptied once the store holds it on disk.
-    if (journal_read (self->journal, s_recover, self, err) || s_settle (self, err)
-        || store_sync (store, err) || journal_clear (self->journal, err))
-        audit_destroy (&self);
-    return self;
-}
 
 audit_t *
 audit_new (const char *path, oerr_t *err)
@@ -123,7 +29,11 @@ audit_new (const char *path, oerr_t *err)
         store_destroy (&store);
         return NULL;
     }
-    return s_open (store, path, err);
+    audit_t *self = (audit_t *) zmalloc (sizeof (audit_t));
+    self->store = store;
+    self->pending = zlistx_new ();
+    zlistx_set_destructor (self->pending, (zlistx_destructor_fn *) zchunk_destroy);
+    return self;
 }
 
 void
@@ -132,8 +42,6 @@ audit_destroy (audit_t **self_p)
     audit_t *self = *self_p;
     if (!self)
         return;
-    journal_destroy (&self->journal);
-    zlistx_destroy (&self->journaled);
     zlistx_destroy (&self->pending);
     store_destroy (&self->store);
     free (self);
@@ -161,65 +69,41 @@ audit_add (audit_t *self, const audit_entry_t *entry)
     msgpack_sbuffer_destroy (&buf);
 }
 
-//  The pending entries numbered from next, as chunks for s_write_numbered.
-static zlistx_t *
-s_number_pending (audit_t *self, msgpack_sbuffer *records)
+static int
+s_write (store_tx_t *tx, void *arg)
 {
-    zlistx_t *chunks = zlistx_new ();
-    zlistx_set_destructor (chunks, (zlistx_destructor_fn *) zchunk_destroy);
-    uint64_t seq = self->next;
-    for (zchunk_t *c = (zchunk_t *) zlistx_first (self->pending); c;
-         c = (zchunk_t *) zlistx_next (self->pending), seq++) {
-        zlistx_add_end (chunks, s_numbered (seq, zchunk_data (c), zchunk_size (c)));
-        if (records)
-            journal_pack (records, seq, zchunk_data (c), zchunk_size (c));
+    audit_t *self = (audit_t *) arg;
+    const void *key, *val;
+    size_t klen, vlen;
+    int rc = store_last (tx, "trail", &key, &klen, &val, &vlen);
+    if (rc < 0)
+        return -1;
+    uint64_t seq = rc == 0 && klen == 8 ? store_u64_from (key) : 0;
+    for (zchunk_t *chunk = (zchunk_t *) zlistx_first (self->pending); chunk;
+         chunk = (zchunk_t *) zlistx_next (self->pending)) {
+        uint8_t k[8];
+        store_u64_key (++seq, k);
+        if (store_append (tx, "trail", k, 8, zchunk_data (chunk), zchunk_size (chunk)))
+            return -1;
     }
-    return chunks;
+    return 0;
 }
 
-//  A few entries (a batch at low load) cost one write to the journal,
-//  where a commit of their own would cost a dozen page writes; many go
-//  into the store at once, as the journal's would soon anyway.
 int
 audit_flush (audit_t *self, oerr_t *err)
 {
-    size_t count = zlistx_size (self->pending);
-    if (count == 0)
+    if (zlistx_size (self->pending) == 0)
         return 0;
-    bool direct = count >= AUDIT_DIRECT;
-    msgpack_sbuffer records;
-    msgpack_sbuffer_init (&records);
-    zlistx_t *chunks = s_number_pending (self, direct ? NULL : &records);
-    int rc = direct ? s_settle (self, err)
-                          || store_write (self->store, s_write_numbered, chunks, err)
-                    : journal_write (self->journal, &records, err);
-    msgpack_sbuffer_destroy (&records);
-    if (rc == 0) {
-        self->next += count;
-        zlistx_purge (self->pending);
-        while (!direct && zlistx_first (chunks))
-            zlistx_add_end (self->journaled, zlistx_detach (chunks, NULL));
-        if (zlistx_size (self->journaled) >= AUDIT_SETTLE)
-            rc = s_settle (self, err);
-    }
-    zlistx_destroy (&chunks);
-    return rc ? -1 : 0;
-}
-
-//  Every entry kept so far in the store, for a read or a rewrite of it.
-static int
-s_all_in_store (audit_t *self, oerr_t *err)
-{
-    return audit_flush (self, err) || s_settle (self, err) ? -1 : 0;
+    if (store_write (self->store, s_write, self, err) != 0)
+        return -1;
+    zlistx_purge (self->pending);
+    return 0;
 }
 
 int
 audit_sync (audit_t *self, oerr_t *err)
 {
-    //  The journal is emptied only once the store holds its entries on disk.
-    if (s_settle (self, err) || store_sync (self->store, err))
-        return -1;
-    return journal_size (self->journal) ? journal_clear (self->journal, err) : 0;
+    return store_sync (self->store, err);
 }
 
 size_t
@@ -298,7 +182,7 @@ audit_query (audit_t *self, const audit_filter_t *filter, msgpack_sbuffer *out,
     query_t q = {
         filter, filter->max ? filter->max : AUDIT_MAX_DEFAULT, 0, false, {0, NULL, 0}};
     msgpack_sbuffer_init (&q.entries);
-    int rc = s_all_in_store (self, err) ? -1 : store_read (self->store, s_read, &q, err);
+    int rc = store_read (self->store, s_read, &q, err);
     if (rc == 0) {
         msgpack_packer pk;
         msgpack_packer_init (&pk, out, msgpack_sbuffer_write);
@@ -373,15 +257,14 @@ int
 audit_rekey (audit_t *self, const char *record, const char *token, oerr_t *err)
 {
     //  Entries still waiting to be written are written first, so that
-    //  they are rewritten too; and the journal, which holds them as they
-    //  were, is emptied once the store has them rewritten on disk.
-    if (s_all_in_store (self, err))
+    //  they are rewritten too.
+    if (audit_flush (self, err))
         return -1;
     rekey_t r = {record, token, zlistx_new ()};
     zlistx_set_destructor (r.found, (zlistx_destructor_fn *) zchunk_destroy);
     int rc = store_write (self->store, s_rekey, &r, err);
     zlistx_destroy (&r.found);
-    return rc ? -1 : audit_sync (self, err);
+    return rc;
 }
 
 typedef struct {
@@ -399,7 +282,7 @@ s_count (store_tx_t *tx, void *arg)
 int
 audit_count (audit_t *self, const char *id, size_t *count, oerr_t *err)
 {
-    if (s_all_in_store (self, err))
+    if (audit_flush (self, err))
         return -1;
     count_t c = {id, count};
     return store_read (self->store, s_count, &c, err);
@@ -450,8 +333,7 @@ audit_expire (audit_t *self, int64_t cutoff_ms, size_t *deleted, oerr_t *err)
     codec_format_ms (cutoff_ms, e.cutoff);
     e.keys = zlistx_new ();
     zlistx_set_destructor (e.keys, (zlistx_destructor_fn *) zchunk_destroy);
-    int rc =
-        s_all_in_store (self, err) ? -1 : store_write (self->store, s_expire, &e, err);
+    int rc = audit_flush (self, err) ? -1 : store_write (self->store, s_expire, &e, err);
     *deleted = rc == 0 ? zlistx_size (e.keys) : 0;
     zlistx_destroy (&e.keys);
     return rc;
