@@ -115,34 +115,30 @@ sys.exit(0 if ok else 1)" "$tmp/local.replies"
 "$opstap" --config /nonexistent status >/dev/null 2>&1
 check "a missing directory file exits 2" test $? -eq 2
 # An operator's mistakes on the command line: exit 2 and the reason, each.
-usage() { # usage REASON ARGS...: opstap ARGS exits 2 and prints REASON
+refuses() { # refuses REASON PROGRAM ARGS...: PROGRAM exits 2, REASON on stderr
   local reason="$1"
   shift
-  "$opstap" "$@" >/dev/null 2>"$tmp/usage.err"
-  [ $? -eq 2 ] && grep -qF -- "$reason" "$tmp/usage.err"
+  "$@" >/dev/null 2>"$tmp/refused.err"
+  [ $? -eq 2 ] && grep -qF -- "$reason" "$tmp/refused.err"
 }
-check "report --k 0" usage "--k needs an integer of 1 or more" report --k 0
-check "report --from without a value" usage "report: --from needs a value" report --from
-check "report --pages" usage "report: unexpected argument --pages" report --pages 1
-check "keys without a name" usage "keys needs a NAME" keys --role operator
-check "keys --role king" usage "keys: unknown role king" keys anna --role king
-check "keys with two names" usage "keys: unexpected bob" keys anna bob
-check "audit without --service" usage "audit needs --service" audit
-check "audit --everything" usage "audit: unexpected --everything" audit --everything
-check "erase-status without an id" usage "erase-status needs a candidate ID" erase-status
-check "erase-status --now" usage "erase-status: unexpected --now" erase-status c-1 --now
-# And a service's: exit 2, the usage or the reason on stderr, nothing started.
-service_refuses() { # service_refuses REASON ARGS...
-  local reason="$1"
-  shift
-  "$bin/opstap-intake" "$@" >/dev/null 2>"$tmp/service.err"
-  [ $? -eq 2 ] && grep -qF -- "$reason" "$tmp/service.err"
-}
-check "opstap-intake --batch 0" service_refuses "usage: opstap-intake" --batch 0 --data "$tmp/no"
-check "opstap-intake --frobnicate" service_refuses "usage: opstap-intake" --frobnicate 1
-check "opstap-intake --data without a value" service_refuses "usage: opstap-intake" --data
-check "opstap-intake --config /nonexistent" \
-  service_refuses "event=config.error message=\"cannot open /nonexistent" --config /nonexistent
+check "report --k 0" refuses "--k needs an integer of 1 or more" "$opstap" report --k 0
+check "report --from without a value" refuses "report: --from needs a value" "$opstap" report --from
+check "report --pages" refuses "report: unexpected argument --pages" "$opstap" report --pages 1
+check "keys without a name" refuses "keys needs a NAME" "$opstap" keys --role operator
+check "keys --role king" refuses "keys: unknown role king" "$opstap" keys anna --role king
+check "keys with two names" refuses "keys: unexpected bob" "$opstap" keys anna bob
+check "audit without --service" refuses "audit needs --service" "$opstap" audit
+check "audit --everything" refuses "audit: unexpected --everything" "$opstap" audit --everything
+check "erase-status without an id" refuses "erase-status needs a candidate ID" "$opstap" erase-status
+check "erase-status --now" refuses "erase-status: unexpected --now" "$opstap" erase-status c-1 --now
+# And a service's: the usage or the reason, nothing started.
+check "opstap-intake --batch 0" \
+  refuses "usage: opstap-intake" "$bin/opstap-intake" --batch 0 --data "$tmp/no"
+check "opstap-intake --frobnicate" refuses "usage: opstap-intake" "$bin/opstap-intake" --frobnicate 1
+check "opstap-intake --data without a value" \
+  refuses "usage: opstap-intake" "$bin/opstap-intake" --data
+check "opstap-intake --config /nonexistent" refuses \
+  "event=config.error message=\"cannot open /nonexistent" "$bin/opstap-intake" --config /nonexistent
 check "... and made no store" test ! -e "$tmp/no"
 
 # Contact details appear in the candidate.get reply and nowhere else (the
@@ -183,15 +179,12 @@ kill -TERM "$follower"
 wait "$follower"
 check "... and SIGTERM ends it with exit 0" test $? -eq 0
 unset 'pids[-1]'
-"$opstap" tail --service intake --from 0 >/dev/null 2>"$tmp/tail.err"
-check "tail --from 0 is a usage error (exit 2)" test $? -eq 2
-check "... that says why" grep -q -- '--from needs a sequence number >= 1' "$tmp/tail.err"
-"$opstap" tail --service intake --instance nobody >/dev/null 2>"$tmp/tail.err"
-check "tail of an instance not in the directory exits 2" test $? -eq 2
-check "... and names it" grep -q 'no instance nobody of service intake' "$tmp/tail.err"
-"$opstap" tail --service intake --now >/dev/null 2>"$tmp/tail.err"
-check "tail with an unknown argument exits 2, naming it" \
-  bash -c "test $? -eq 2 && grep -q 'unexpected argument --now' '$tmp/tail.err'"
+check "tail --from 0 is a usage error that says why" \
+  refuses "--from needs a sequence number >= 1" "$opstap" tail --service intake --from 0
+check "tail of an instance not in the directory names it" \
+  refuses "no instance nobody of service intake" "$opstap" tail --service intake --instance nobody
+check "tail with an unknown argument names it" \
+  refuses "unexpected argument --now" "$opstap" tail --service intake --now
 stop_services
 
 summary
