@@ -81,13 +81,13 @@ cmd_emit (cmd_ctx_t *ctx, const char *type, const char *date, const char *subjec
           const kv_t *fields)
 {
     service_t *service = ctx->service;
-    evlog_meta_t meta = {service->args.def->service,
-                         service->args.entry.instance,
-                         type,
-                         cmd_office (ctx),
-                         date,
-                         subject,
-                         service->args.def->index};
+    evlog_meta_t meta = {.service = service->args.def->service,
+                         .instance = service->args.entry.instance,
+                         .type = type,
+                         .office = cmd_office (ctx),
+                         .date = date,
+                         .subject = subject,
+                         .index = service->args.def->index};
     uint64_t seq = evlog_append (ctx->tx, &meta, fields, &ctx->event);
     if (!seq)
         return cmd_store_fail (ctx);

@@ -103,8 +103,11 @@ static const command_t s_commands[] = {
     {"follower.has_note", s_note_fields, s_has_note, true, false},
     {NULL, NULL, NULL, false, false}};
 
-static const service_def_t s_follower = {"follower", s_tables, s_commands, s_follows,
-                                         s_apply,    NULL,     NULL,       NULL};
+static const service_def_t s_follower = {.service = "follower",
+                                         .tables = s_tables,
+                                         .commands = s_commands,
+                                         .follows = s_follows,
+                                         .apply = s_apply};
 
 const service_def_t *
 follower_service (void)

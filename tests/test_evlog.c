@@ -10,6 +10,20 @@ static const char *const s_drop[] = {"birth_year", NULL};
 
 #define MANY 10000
 
+//  A stage assessment about who, its subject indexed in index (NULL: the
+//  default table).
+static evlog_meta_t
+s_meta (const char *who, const char *index)
+{
+    return (evlog_meta_t){.service = "intake",
+                          .instance = "intake",
+                          .type = "candidate.stage_assessed",
+                          .office = "nijmegen",
+                          .date = "2020-01-01",
+                          .subject = who,
+                          .index = index};
+}
+
 static int
 s_append_many (store_tx_t *tx, void *arg)
 {
@@ -23,9 +37,7 @@ s_append_many (store_tx_t *tx, void *arg)
         const char *who = i % 2 ? "c-other" : "c-gone";
         kv_str (&f, "candidate", who);
         kv_int (&f, "birth_year", 1980);
-        evlog_meta_t meta = {"intake",   "intake",     "candidate.stage_assessed",
-                             "nijmegen", "2020-01-01", who,
-                             NULL};
+        evlog_meta_t meta = s_meta (who, NULL);
         rc = evlog_append (tx, &meta, &f, &out) == (uint64_t) i + 1 ? 0 : -1;
         kv_destroy (&f);
     }
@@ -92,9 +104,7 @@ s_append_large (store_tx_t *tx, void *arg)
         kv_init (&f);
         kv_str (&f, "candidate", "c-large");
         kv_str (&f, "filler", filler);
-        evlog_meta_t meta = {"intake",   "intake",     "candidate.stage_assessed",
-                             "nijmegen", "2020-01-01", "c-large",
-                             NULL};
+        evlog_meta_t meta = s_meta ("c-large", NULL);
         rc = evlog_append (tx, &meta, &f, &out) ? 0 : -1;
         kv_destroy (&f);
     }
@@ -162,9 +172,7 @@ s_append_own (store_tx_t *tx, void *arg)
         kv_init (&f);
         const char *who = i % 4 ? "c-a" : "c-b";
         kv_str (&f, "candidate", who);
-        evlog_meta_t meta = {
-            "intake",     "intake", "candidate.stage_assessed", "nijmegen",
-            "2020-01-01", who,      i < 20 ? NULL : "people"};
+        evlog_meta_t meta = s_meta (who, i < 20 ? NULL : "people");
         rc = evlog_append (tx, &meta, &f, &out) ? 0 : -1;
         kv_destroy (&f);
     }

@@ -45,8 +45,11 @@ static const char *const s_tables[] = {"candidates", "surveys", "by_candidate", 
                                        NULL};
 static const char *const s_follows[] = {"intake", NULL};
 
-static const service_def_t s_feedback = {"feedback",     s_tables, s_commands, s_follows,
-                                         feedback_apply, NULL,     NULL,       NULL};
+static const service_def_t s_feedback = {.service = "feedback",
+                                         .tables = s_tables,
+                                         .commands = s_commands,
+                                         .follows = s_follows,
+                                         .apply = feedback_apply};
 
 const service_def_t *
 feedback_service (void)

@@ -580,8 +580,11 @@ static const command_t s_commands[] = {
     {"candidate.list", s_list_fields, s_list, true, false},
     {NULL, NULL, NULL, false, false}};
 
-static const service_def_t s_intake = {"intake", s_tables, s_commands,    NULL,
-                                       NULL,     NULL,     retention_due, INTAKE_INDEX};
+static const service_def_t s_intake = {.service = "intake",
+                                       .tables = s_tables,
+                                       .commands = s_commands,
+                                       .due = retention_due,
+                                       .index = INTAKE_INDEX};
 
 const service_def_t *
 intake_service (void)

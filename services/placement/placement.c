@@ -98,8 +98,11 @@ static const command_t s_commands[] = {
     {"placement.match", s_match_fields, placement_match, true, false},
     {NULL, NULL, NULL, false, false}};
 
-static const service_def_t s_placement = {
-    "placement", s_tables, s_commands, s_follows, placement_apply, NULL, NULL, NULL};
+static const service_def_t s_placement = {.service = "placement",
+                                          .tables = s_tables,
+                                          .commands = s_commands,
+                                          .follows = s_follows,
+                                          .apply = placement_apply};
 
 const service_def_t *
 placement_service (void)

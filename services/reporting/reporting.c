@@ -180,8 +180,11 @@ static const command_t s_commands[] = {
     {"report.summary", s_summary_fields, s_summary, true, true},
     {NULL, NULL, NULL, false, false}};
 
-static const service_def_t s_reporting = {"reporting", s_tables, s_commands, s_follows,
-                                          s_apply,     NULL,     NULL,       NULL};
+static const service_def_t s_reporting = {.service = "reporting",
+                                          .tables = s_tables,
+                                          .commands = s_commands,
+                                          .follows = s_follows,
+                                          .apply = s_apply};
 
 const service_def_t *
 reporting_service (void)

@@ -275,7 +275,7 @@ main (int argc, char *argv[])
         return 2;
     }
     zsys_init ();
-    check_t check = {0, 1, 0, 0, 0, 0, "", "", false, NULL, zlist_new ()};
+    check_t check = {.expect = 1, .producers = zlist_new ()};
     store_t *store = NULL;
     int rc = 1;
     if (s_load_producers (&check, argc, argv) == 0

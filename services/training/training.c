@@ -159,8 +159,12 @@ training_service_new (const training_rules_t *rules)
         free (self);
         return NULL;
     }
-    service_def_t def = {"training",   s_tables,     s_commands, s_follows,
-                         follow_apply, &self->rules, NULL,       NULL};
+    service_def_t def = {.service = "training",
+                         .tables = s_tables,
+                         .commands = s_commands,
+                         .follows = s_follows,
+                         .apply = follow_apply,
+                         .state = &self->rules};
     self->def = def;
     return &self->def;
 }
