@@ -204,9 +204,6 @@ s_file_size (const char *dir)
     return stat (path, &st) == 0 ? (int64_t) st.st_size : -1;
 }
 
-//  Zeros ahead of the data: written in slices of at most most, begun when
-//  less than half of ahead is left, never past the map; a disk that
-//  refuses is reported, and what was written stays usable.
 //  Closes this process's descriptors of the store's data file under LMDB;
 //  how many.
 static int
@@ -228,6 +225,9 @@ s_close_file (const char *dir)
     return closed;
 }
 
+//  Zeros ahead of the data: written in slices of at most most, begun when
+//  less than half of ahead is left, never past the map; a disk that
+//  refuses is reported, and what was written stays usable.
 static void
 test_reserve (const char *parent)
 {

@@ -29,4 +29,9 @@ for row in "LMDB, 1 put(s) per commit" "LMDB, 1 put(s) per commit of a registrat
   grep -q "| $row\|  $row" "$out/table.md" || { echo "no row: $row"; cat "$out/table.md"; exit 1; }
 done
 grep -q "same figures" "$out/table.md" || { echo "rebuilt figures differ"; cat "$out/table.md"; exit 1; }
+# The raw rows' ratios: a file written ahead against the same growing, a
+# registration's puts against plain ones.
+for ratio in "% of the same, file growing" "% of 1 plain put(s)" "% of 256 plain put(s)"; do
+  [ "$(grep -c -- "$ratio" "$out/table.md")" -ge 1 ] || { echo "no ratio: $ratio"; exit 1; }
+done
 echo "bench_smoke: ok"
