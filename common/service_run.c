@@ -262,9 +262,8 @@ service_execute (service_t *self, request_t **requests, size_t count)
         count ? store_write_steps (self->store, s_run_batch, &batch, &batch.steps, &err)
               : 0;
     //  s_run_batch refuses only to run again nested, which store_write_steps
-    //  does: an error here is the store's.
-    telemetry_batch (self->telemetry, count, rc == 0);
-    //  The head moves only once committed: a commit can still fail (disk full).
+    //  does: an error here is the store's. The head moves only once
+    //  committed: a commit can still fail (disk full).
     if (rc == 0)
         self->head = batch.head;
     else {
@@ -275,13 +274,17 @@ service_execute (service_t *self, request_t **requests, size_t count)
             request_fail (requests[i], &err);
         }
     }
+    //  Every reply first: the last of a batch need not wait for the others'
+    //  hints and bookkeeping (a hint a moment later costs nobody anything),
+    //  nor for the audit trail's commit. That commit does not wait for the
+    //  disk either way, and it is done before the loop reads another
+    //  message, so whoever asks for the trail next sees these entries.
+    for (size_t i = 0; i < count; i++)
+        request_send (requests[i], self->router);
     for (size_t i = 0; i < count; i++)
         service_audit (self, requests[i]);
     service_audit_flush (self);
-    //  Every reply first: the last of a batch need not wait for the others'
-    //  hints and bookkeeping (a hint a moment later costs nobody anything).
-    for (size_t i = 0; i < count; i++)
-        request_send (requests[i], self->router);
+    telemetry_batch (self->telemetry, count, rc == 0);
     for (size_t i = 0; i < count; i++) {
         request_publish (requests[i], self->pub);
         s_count (self, requests[i]);
