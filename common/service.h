@@ -44,9 +44,20 @@ typedef struct {
     service_due_fn *due;        //  records whose retention ended, or NULL
     //  Its own table keyed by the events' subjects, to hold their subject
     //  index beside the records (evlog_meta_t), or NULL: a table apart.
-    //  Scans of that table skip evlog_index_key keys.
+    //  Scans of that table skip keys that are not service_record_key.
     const char *index;
+    //  With index: the body field naming the record a command is about.
+    //  A rid's reply is then kept in index beside that record (its id, a
+    //  byte 0x01, the rid) instead of in rids: one B-tree fewer in each
+    //  command's commit (docs/PERFORMANCE.md, finding 14). A command that
+    //  names no such record keeps its rid in rids.
+    const char *subject;
 } service_def_t;
+
+//  Whether key, in a service's index table, is a record's own key: not a
+//  subject index entry (id, NUL, seq) nor a rid's reply (id, 0x01, rid).
+//  Ids hold neither byte.
+bool service_record_key (const void *key, size_t klen);
 
 typedef struct {
     const char *instance;   //  this instance, as named in the directory

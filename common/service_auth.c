@@ -319,7 +319,7 @@ service_apply (store_tx_t *tx, const msgpack_object *event, void *arg)
         return 0;
     //  Remembered replies may name the candidate: the client that sent
     //  those commands can no longer retry them, which is what erasure means.
-    if (scrub_delete (tx, "rids", id))
+    if (service_forget_rids (self, tx, id))
         return -1;
     service_forget (self, id, token);
     return 0;

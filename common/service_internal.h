@@ -92,6 +92,9 @@ void service_audit (service_t *self, request_t *request);
 void service_audit_flush (service_t *self);
 //  The trail's entries about id are to name token instead (after commit).
 void service_forget (service_t *self, const char *id, const char *token);
+//  Deletes the rid replies that name id: those kept beside its record
+//  (service_def_t.subject) and those in rids that hold it.
+int service_forget_rids (service_t *self, store_tx_t *tx, const char *id);
 //  A consumer's apply with erasure handled for every service.
 int service_apply (store_tx_t *tx, const msgpack_object *event, void *arg);
 

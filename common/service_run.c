@@ -147,11 +147,45 @@ s_pack_ok (cmd_ctx_t *ctx, msgpack_sbuffer *out)
     pk_kv_uint (&pk, "seq", ctx->last_seq ? ctx->last_seq : evlog_head (ctx->tx));
 }
 
+bool
+service_record_key (const void *key, size_t klen)
+{
+    return !memchr (key, 0, klen) && !memchr (key, 1, klen);
+}
+
+#define RID_KEY_MAX (2 * CODEC_ID_MAX + 1)
+
+//  Where a rid's reply is kept: beside the record the command names when
+//  the service keeps an index table (service_def_t.subject), else in rids.
+//  Returns the table; key and klen are set.
+static const char *
+s_rid_key (service_t *self, request_t *request, uint8_t key[RID_KEY_MAX], size_t *klen)
+{
+    const service_def_t *def = self->args.def;
+    const char *rid = request_rid (request);
+    size_t rlen = strlen (rid);
+    char id[CODEC_ID_MAX + 1] = "";
+    if (def->index && def->subject)
+        map_str (request_body (request), def->subject, id, sizeof id);
+    size_t ilen = strlen (id);
+    //  A valid id holds neither a NUL nor 0x01, so the key cannot be taken
+    //  for a record or a subject index entry.
+    if (!ilen || !codec_valid_id (id, ilen)) {
+        memcpy (key, rid, rlen);
+        *klen = rlen;
+        return "rids";
+    }
+    memcpy (key, id, ilen);
+    key[ilen] = 1;
+    memcpy (key + ilen + 1, rid, rlen);
+    *klen = ilen + 1 + rlen;
+    return def->index;
+}
+
 //  The stored answer to a rid: the command's name, a NUL, the reply.
 static int
 s_remember (cmd_ctx_t *ctx)
 {
-    const char *rid = request_rid (ctx->request);
     const char *cmd = request_cmd (ctx->request);
     msgpack_sbuffer *reply = request_reply (ctx->request);
     size_t clen = strlen (cmd) + 1;
@@ -160,7 +194,10 @@ s_remember (cmd_ctx_t *ctx)
         return -1;
     memcpy (value, cmd, clen);
     memcpy (value + clen, reply->data, reply->size);
-    int rc = store_put (ctx->tx, "rids", rid, strlen (rid), value, clen + reply->size);
+    uint8_t key[RID_KEY_MAX];
+    size_t klen;
+    const char *table = s_rid_key (ctx->service, ctx->request, key, &klen);
+    int rc = store_put (ctx->tx, table, key, klen, value, clen + reply->size);
     free (value);
     return rc;
 }
@@ -179,13 +216,23 @@ s_run_handler (store_tx_t *tx, void *arg)
 }
 
 //  1 when the rid was answered before (the reply is set), 0 when new.
+//  Replies kept before service_def_t.subject are in rids: looked up there
+//  too.
 static int
-s_recall (store_tx_t *tx, request_t *request)
+s_recall (service_t *self, store_tx_t *tx, request_t *request)
 {
     const char *rid = request_rid (request);
     const void *val;
     size_t vlen;
-    if (!*rid || store_get (tx, "rids", rid, strlen (rid), &val, &vlen) != 0)
+    uint8_t key[RID_KEY_MAX];
+    size_t klen;
+    const char *table = s_rid_key (self, request, key, &klen);
+    if (!*rid)
+        return 0;
+    int rc = store_get (tx, table, key, klen, &val, &vlen);
+    if (rc != 0 && strcmp (table, "rids") != 0)
+        rc = store_get (tx, "rids", rid, strlen (rid), &val, &vlen);
+    if (rc != 0)
         return 0;
     const char *cmd = (const char *) val;
     size_t clen = strnlen (cmd, vlen);
@@ -203,7 +250,7 @@ static void
 s_run_one (service_t *self, batch_t *batch, store_tx_t *tx, request_t *request)
 {
     request_clear_events (request);
-    if (request_failed (request) || s_recall (tx, request))
+    if (request_failed (request) || s_recall (self, tx, request))
         return;
     cmd_ctx_t ctx = {self,
                      request,
@@ -294,9 +341,25 @@ service_execute (service_t *self, request_t **requests, size_t count)
 }
 
 int
+service_forget_rids (service_t *self, store_tx_t *tx, const char *id)
+{
+    const char *index = self->args.def->index;
+    size_t ilen = strlen (id);
+    uint8_t prefix[CODEC_ID_MAX + 1];
+    if (index && self->args.def->subject && ilen <= CODEC_ID_MAX) {
+        memcpy (prefix, id, ilen);
+        prefix[ilen] = 1;
+        if (store_del_prefix (tx, index, prefix, ilen + 1))
+            return -1;
+    }
+    //  A reply kept in rids may name the candidate in its body alone.
+    return scrub_delete (tx, "rids", id);
+}
+
+int
 cmd_forget (cmd_ctx_t *ctx, const char *id, const char *token)
 {
-    if (scrub_delete (ctx->tx, "rids", id))
+    if (service_forget_rids (ctx->service, ctx->tx, id))
         return -1;
     service_forget (ctx->service, id, token);
     return 0;

@@ -527,7 +527,7 @@ static int
 s_list_one (const void *key, size_t klen, const void *val, size_t vlen, void *arg)
 {
     list_t *list = (list_t *) arg;
-    if (evlog_index_key (key, klen))
+    if (!service_record_key (key, klen))
         return 0;
     candidate_t c;
     if (candidate_unpack (&c, val, vlen) != 0)
@@ -584,7 +584,8 @@ static const service_def_t s_intake = {.service = "intake",
                                        .tables = s_tables,
                                        .commands = s_commands,
                                        .due = retention_due,
-                                       .index = INTAKE_INDEX};
+                                       .index = INTAKE_INDEX,
+                                       .subject = "id"};
 
 const service_def_t *
 intake_service (void)

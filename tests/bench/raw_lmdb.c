@@ -5,12 +5,12 @@
     commits/s and puts/s.
     With "registration" each put is instead what one registration writes
     in intake (tables, key shapes and sizes measured on a bench store): a
-    candidate record with its subject index entry beside it (keys "<id>"
-    and "<id>\0<seq>", on the same page, since finding 12), an event and a
-    rid's reply, in three B-trees. Nothing else of Opstap is in it: it is
+    candidate record with its subject index entry and the rid's reply beside
+    it (keys "<id>", "<id>\0<seq>" and "<id>\1<rid>", since findings 12 and
+    14) and an event, in two B-trees. Nothing else of Opstap is in it: it is
     the LMDB cost of what a registration must keep.
-    With "shared" the same with the rid reply as an 8-byte reference to the
-    event, a store format intake does not have (finding 11).
+    With "shared" the rid reply is instead an 8-byte reference to the event
+    in a third B-tree, a store format intake does not have (finding 11).
     With "ahead" the data file is first written with zeros past its end, as
     the runtime keeps it (store_reserve, finding 12), so that no commit
     grows the file.
@@ -53,18 +53,24 @@ s_put_registration (MDB_txn *txn, const shape_t *shape, const uint8_t key[8], ui
 {
     char id[32];
     int idlen = snprintf (id, sizeof id, "B355647-%" PRIu64, n);
-    uint8_t subject[48];
+    uint8_t subject[48], rid[64];
     memcpy (subject, id, (size_t) idlen + 1);
     memcpy (subject + idlen + 1, key, 8);
+    //  The bench client's rid is the id.
+    memcpy (rid, id, (size_t) idlen);
+    rid[idlen] = 1;
+    memcpy (rid + idlen + 1, id, (size_t) idlen);
     MDB_val ids = {(size_t) idlen, id}, seq = {8, (void *) key},
-            sub = {(size_t) idlen + 9, subject};
+            sub = {(size_t) idlen + 9, subject}, beside = {2 * (size_t) idlen + 1, rid};
     MDB_val cand = {CANDIDATE_SIZE, value}, event = {EVENT_SIZE, value},
             reply = {shape->shared ? 8 : REPLY_SIZE, value}, none = {0, value};
     int rc = mdb_put (txn, shape->tables[0], &ids, &cand, 0);
     if (rc == 0)
         rc = mdb_put (txn, shape->tables[1], &seq, &event, MDB_APPEND);
-    if (rc == 0)
+    if (rc == 0 && shape->shared)
         rc = mdb_put (txn, shape->tables[2], &ids, &reply, 0);
+    else if (rc == 0)
+        rc = mdb_put (txn, shape->tables[0], &beside, &reply, 0);
     return rc ? rc : mdb_put (txn, shape->tables[0], &sub, &none, 0);
 }
 

@@ -18,7 +18,7 @@ base="$(free_base 100)"
 }
 for row in "LMDB, 1 put(s) per commit" "LMDB, 1 put(s) per commit of a registration's 4" \
   "LMDB, 1 put(s) per commit, file written ahead" \
-  "LMDB, 1 put(s) per commit of a registration's 4 (candidate and its subject entry, event, rid), file written ahead" \
+  "LMDB, 1 put(s) per commit of a registration's 4 (candidate with its subject entry and rid reply beside it, event), file written ahead" \
   "LMDB, 256 put(s) per commit of a registration's 4" \
   "ceiling: pipeline + a registration's puts, written ahead" \
   "disk, a commit of 4 scattered pages" "disk, a commit of 13 contiguous pages" \
