@@ -19,7 +19,9 @@ py=/usr/bin/python3
 declare -A pids=()
 scratch partitions
 
-base="$(free_base 130)"
+# The partitioned set. intake-c and the single set draw their ports when
+# they start (single_conf).
+base="$(free_base 60)"
 line() { # line SERVICE INSTANCE OFFICES PORT
   echo "$1 $2 $3 $(ep "$4") $(ep "$4 + 1") $(ep "$4 + 2")"
 }
@@ -31,13 +33,17 @@ line() { # line SERVICE INSTANCE OFFICES PORT
   line feedback feedback '*' "$base + 40"
   line reporting reporting '*' "$base + 50"
 } >"$tmp/parts.conf"
-{
-  line intake intake '*' "$base + 70"
-  line training training '*' "$base + 80"
-  line placement placement '*' "$base + 90"
-  line feedback feedback '*' "$base + 100"
-  line reporting reporting '*' "$base + 110"
-} >"$tmp/single.conf"
+single_conf() { # the single-instance set, on ports drawn when it starts: a
+  # range drawn at the start stays unbound until then, and another test
+  # running beside this one could draw it meanwhile
+  local base1
+  base1="$(free_base 50)"
+  line intake intake '*' "$base1"
+  line training training '*' "$base1 + 10"
+  line placement placement '*' "$base1 + 20"
+  line feedback feedback '*' "$base1 + 30"
+  line reporting reporting '*' "$base1 + 40"
+}
 export OPSTAP_WEB_PORT=0 OPSTAP_TIMEOUT=2
 
 start() { # start DEPLOYMENT SERVICE/INSTANCE: a process, known by both
@@ -271,6 +277,7 @@ report "$tmp/parts.conf" "$tmp/parts.report2"
 check "partitioned: report after the restart exits 0" test $? -eq 0
 
 # The same workload on one intake instance for every office.
+single_conf >"$tmp/single.conf"
 for name in intake/intake training/training placement/placement feedback/feedback \
   reporting/reporting; do
   start single "$name"
@@ -300,7 +307,7 @@ print('  registered per office:', {o: v['intake']['registered'] for o, v in r['o
 
 # A new office while everything runs: its intake is added to the directory
 # file and started; the running followers pick it up without a restart.
-line intake intake-c zwolle "$base + 60" >>"$tmp/parts.conf"
+line intake intake-c zwolle "$(free_base 10)" >>"$tmp/parts.conf"
 start parts intake/intake-c
 quiet op "$tmp/parts.conf" status --wait 10
 reg zwolle z-new >"$tmp/new-z.jsonl"
