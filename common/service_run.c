@@ -5,10 +5,21 @@
 #include "evlog.h"
 #include "scrub.h"
 
+#define RID_KEY_MAX (2 * CODEC_ID_MAX + 1)
+
+//  Where a command's rid reply is kept (s_rid_key).
+typedef struct {
+    const char *table;
+    bool beside; //  in the index table, beside the record the command names
+    uint8_t key[RID_KEY_MAX];
+    size_t klen;
+} rid_key_t;
+
 struct _cmd_ctx_t {
     service_t *service;
     request_t *request;
     const command_t *command;
+    const rid_key_t *rid; //  NULL when the command has no rid
     store_tx_t *tx;
     kv_t reply;
     oerr_t err;
@@ -153,33 +164,40 @@ service_record_key (const void *key, size_t klen)
     return !memchr (key, 0, klen) && !memchr (key, 1, klen);
 }
 
-#define RID_KEY_MAX (2 * CODEC_ID_MAX + 1)
-
-//  Where a rid's reply is kept: beside the record the command names when
-//  the service keeps an index table (service_def_t.subject), else in rids.
-//  Returns the table; key and klen are set.
-static const char *
-s_rid_key (service_t *self, request_t *request, uint8_t key[RID_KEY_MAX], size_t *klen)
+//  id, a byte 0x01, rid: the key of a rid's reply beside id's record, or
+//  with rid "" the prefix of all of them. id and rid are at most
+//  CODEC_ID_MAX long. Returns the key's length.
+static size_t
+s_beside_key (uint8_t key[RID_KEY_MAX], const char *id, const char *rid)
 {
-    const service_def_t *def = self->args.def;
-    const char *rid = request_rid (request);
-    size_t rlen = strlen (rid);
-    char id[CODEC_ID_MAX + 1] = "";
-    if (def->index && def->subject)
-        map_str (request_body (request), def->subject, id, sizeof id);
-    size_t ilen = strlen (id);
-    //  A valid id holds neither a NUL nor 0x01, so the key cannot be taken
-    //  for a record or a subject index entry.
-    if (!ilen || !codec_valid_id (id, ilen)) {
-        memcpy (key, rid, rlen);
-        *klen = rlen;
-        return "rids";
-    }
+    size_t ilen = strlen (id), rlen = strlen (rid);
     memcpy (key, id, ilen);
     key[ilen] = 1;
     memcpy (key + ilen + 1, rid, rlen);
-    *klen = ilen + 1 + rlen;
-    return def->index;
+    return ilen + 1 + rlen;
+}
+
+//  Beside the record the command names when the service keeps an index
+//  table (service_def_t.subject), else in rids.
+static void
+s_rid_key (service_t *self, request_t *request, rid_key_t *out)
+{
+    const service_def_t *def = self->args.def;
+    const char *rid = request_rid (request);
+    char id[CODEC_ID_MAX + 1] = "";
+    if (def->index && def->subject)
+        map_str (request_body (request), def->subject, id, sizeof id);
+    //  A valid id holds neither a NUL nor 0x01, so the key cannot be taken
+    //  for a record or a subject index entry.
+    out->beside = *id && codec_valid_id (id, strlen (id));
+    if (out->beside) {
+        out->table = def->index;
+        out->klen = s_beside_key (out->key, id, rid);
+    } else {
+        out->table = "rids";
+        out->klen = strlen (rid);
+        memcpy (out->key, rid, out->klen);
+    }
 }
 
 //  The stored answer to a rid: the command's name, a NUL, the reply.
@@ -194,10 +212,8 @@ s_remember (cmd_ctx_t *ctx)
         return -1;
     memcpy (value, cmd, clen);
     memcpy (value + clen, reply->data, reply->size);
-    uint8_t key[RID_KEY_MAX];
-    size_t klen;
-    const char *table = s_rid_key (ctx->service, ctx->request, key, &klen);
-    int rc = store_put (ctx->tx, table, key, klen, value, clen + reply->size);
+    int rc = store_put (ctx->tx, ctx->rid->table, ctx->rid->key, ctx->rid->klen, value,
+                        clen + reply->size);
     free (value);
     return rc;
 }
@@ -210,7 +226,7 @@ s_run_handler (store_tx_t *tx, void *arg)
     if (ctx->command->handler (ctx) != 0)
         return -1;
     s_pack_ok (ctx, request_reply (ctx->request));
-    if (!ctx->command->query && *request_rid (ctx->request) && s_remember (ctx))
+    if (!ctx->command->query && ctx->rid && s_remember (ctx))
         return cmd_store_fail (ctx);
     return store_failed (tx) ? cmd_store_fail (ctx) : 0;
 }
@@ -219,18 +235,13 @@ s_run_handler (store_tx_t *tx, void *arg)
 //  Replies kept before service_def_t.subject are in rids: looked up there
 //  too.
 static int
-s_recall (service_t *self, store_tx_t *tx, request_t *request)
+s_recall (store_tx_t *tx, request_t *request, const rid_key_t *key)
 {
     const char *rid = request_rid (request);
     const void *val;
     size_t vlen;
-    uint8_t key[RID_KEY_MAX];
-    size_t klen;
-    const char *table = s_rid_key (self, request, key, &klen);
-    if (!*rid)
-        return 0;
-    int rc = store_get (tx, table, key, klen, &val, &vlen);
-    if (rc != 0 && strcmp (table, "rids") != 0)
+    int rc = store_get (tx, key->table, key->key, key->klen, &val, &vlen);
+    if (rc != 0 && key->beside)
         rc = store_get (tx, "rids", rid, strlen (rid), &val, &vlen);
     if (rc != 0)
         return 0;
@@ -250,16 +261,20 @@ static void
 s_run_one (service_t *self, batch_t *batch, store_tx_t *tx, request_t *request)
 {
     request_clear_events (request);
-    if (request_failed (request) || s_recall (self, tx, request))
+    if (request_failed (request))
         return;
-    cmd_ctx_t ctx = {self,
-                     request,
-                     service_command (self, request_cmd (request)),
-                     NULL,
-                     {{0, NULL, 0}, {NULL, NULL}, 0},
-                     {ERR_NONE, "", "", false},
-                     0,
-                     {0, NULL, 0}};
+    rid_key_t rid;
+    bool has_rid = *request_rid (request);
+    if (has_rid) {
+        s_rid_key (self, request, &rid);
+        if (s_recall (tx, request, &rid))
+            return;
+    }
+    cmd_ctx_t ctx = {.service = self,
+                     .request = request,
+                     .command = service_command (self, request_cmd (request)),
+                     .rid = has_rid ? &rid : NULL,
+                     .err = {ERR_NONE, "", "", false}};
     kv_init (&ctx.reply);
     msgpack_sbuffer_init (&ctx.event);
     if (store_step (tx, &batch->steps, s_run_handler, &ctx) != 0 && !store_failed (tx)
@@ -344,12 +359,10 @@ int
 service_forget_rids (service_t *self, store_tx_t *tx, const char *id)
 {
     const char *index = self->args.def->index;
-    size_t ilen = strlen (id);
-    uint8_t prefix[CODEC_ID_MAX + 1];
-    if (index && self->args.def->subject && ilen <= CODEC_ID_MAX) {
-        memcpy (prefix, id, ilen);
-        prefix[ilen] = 1;
-        if (store_del_prefix (tx, index, prefix, ilen + 1))
+    if (index && self->args.def->subject && strlen (id) <= CODEC_ID_MAX) {
+        uint8_t prefix[RID_KEY_MAX];
+        size_t plen = s_beside_key (prefix, id, "");
+        if (store_del_prefix (tx, index, prefix, plen))
             return -1;
     }
     //  A reply kept in rids may name the candidate in its body alone.
