@@ -3,8 +3,9 @@
     the consumers of other services' streams.
 
     Commands waiting on the socket are applied together in one LMDB write
-    transaction (group commit), each in its own nested transaction so a
-    failing command fails alone; every reply leaves after the commit.  */
+    transaction (group commit); a command that fails after changing
+    something runs the batch again with each command nested, so that it
+    fails alone (store_write_steps). Every reply leaves after the commit.  */
 #ifndef OPSTAP_SERVICE_H
 #define OPSTAP_SERVICE_H
 
