@@ -13,6 +13,8 @@
 #define CONSUMER_RETRY_MS 2000
 #define CONSUMER_IDLE_MS  1000
 
+STORE_TABLE (consumer_positions, "positions");
+
 struct _consumer_t {
     store_t *store; //  not owned
     char service[CODEC_ID_MAX + 1];
@@ -45,8 +47,8 @@ s_load_position (store_tx_t *tx, void *arg)
     consumer_t *self = (consumer_t *) arg;
     const void *val;
     size_t vlen;
-    int rc =
-        store_get (tx, "positions", self->instance, strlen (self->instance), &val, &vlen);
+    int rc = store_get (tx, consumer_positions, self->instance, strlen (self->instance),
+                        &val, &vlen);
     if (rc == 0 && vlen == 8)
         self->position = store_u64_from (val);
     return rc < 0 ? -1 : 0;
@@ -166,7 +168,8 @@ s_apply_batch (store_tx_t *tx, void *arg)
         return 0;
     uint8_t key[8];
     store_u64_key (b->position, key);
-    return store_put (tx, "positions", self->instance, strlen (self->instance), key, 8);
+    return store_put (tx, consumer_positions, self->instance, strlen (self->instance),
+                      key, 8);
 }
 
 static void

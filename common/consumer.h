@@ -11,7 +11,9 @@
 #include "keys.h"
 #include "store.h"
 
-#define CONSUMER_TABLES "positions"
+//  producer instance -> the last seq applied (8 bytes, big-endian).
+extern const store_table_t consumer_positions[1];
+#define CONSUMER_TABLES consumer_positions
 
 //  Applies one event inside the consumer's transaction (nested: a refusal
 //  undoes only this event's changes). Returns 0 when applied or ignored.

@@ -48,7 +48,7 @@ s_find (const void *key, size_t klen, const void *val, size_t vlen, void *arg)
 }
 
 int
-scrub_count (store_tx_t *tx, const char *table, const char *id, size_t *count)
+scrub_count (store_tx_t *tx, const store_table_t *table, const char *id, size_t *count)
 {
     find_t f = {id, 0, NULL};
     int rc = store_scan (tx, table, NULL, 0, NULL, 0, s_find, &f);
@@ -57,7 +57,7 @@ scrub_count (store_tx_t *tx, const char *table, const char *id, size_t *count)
 }
 
 int
-scrub_delete (store_tx_t *tx, const char *table, const char *id)
+scrub_delete (store_tx_t *tx, const store_table_t *table, const char *id)
 {
     find_t f = {id, 0, zlistx_new ()};
     zlistx_set_destructor (f.keys, (zlistx_destructor_fn *) zchunk_destroy);

@@ -11,9 +11,10 @@
 //  identifier character (so "c-1" is not found in "c-10").
 bool scrub_holds (const void *data, size_t len, const char *id);
 //  Adds to count the records of table whose key or value holds id.
-int scrub_count (store_tx_t *tx, const char *table, const char *id, size_t *count);
+int scrub_count (store_tx_t *tx, const store_table_t *table, const char *id,
+                 size_t *count);
 //  Deletes the records of table whose key or value holds id.
-int scrub_delete (store_tx_t *tx, const char *table, const char *id);
+int scrub_delete (store_tx_t *tx, const store_table_t *table, const char *id);
 
 #define SCRUB_TOKEN_SIZE 26 //  "anon-", 20 letters, NUL
 //  A fresh pseudonym in token: "anon-" and 20 letters a-p, 10 bytes of a

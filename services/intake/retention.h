@@ -7,8 +7,6 @@
 
 #include "service.h"
 
-#define RETENTION_TABLE "ended"
-
 //  Notes that the candidate's trajectory ended now.
 int retention_mark_ended (store_tx_t *tx, const char *id);
 int retention_forget (store_tx_t *tx, const char *id);

@@ -128,7 +128,7 @@ s_each_subject (const void *key, size_t klen, const void *val, size_t vlen, void
     store_u64_key (seq, event);
     const void *found;
     size_t flen;
-    if (store_get (self->tx, "events", event, 8, &found, &flen) != 0)
+    if (store_get (self->tx, evlog_events, event, 8, &found, &flen) != 0)
         s_problem (self, "subject %.*s points at event %" PRIu64 ", which is missing",
                    (int) (klen - 9), (const char *) key, seq);
     return 0;
@@ -163,9 +163,9 @@ s_check (store_tx_t *tx, void *arg)
 {
     check_t *self = (check_t *) arg;
     self->tx = tx;
-    if (store_scan (tx, "events", NULL, 0, NULL, 0, s_each_event, self)
-        || store_scan (tx, "subjects", NULL, 0, NULL, 0, s_each_subject, self)
-        || store_scan (tx, "positions", NULL, 0, NULL, 0, s_each_position, self)) {
+    if (store_scan (tx, evlog_events, NULL, 0, NULL, 0, s_each_event, self)
+        || store_scan (tx, evlog_subjects, NULL, 0, NULL, 0, s_each_subject, self)
+        || store_scan (tx, consumer_positions, NULL, 0, NULL, 0, s_each_position, self)) {
         s_problem (self, "the store failed a scan");
         return -1;
     }
@@ -179,9 +179,9 @@ s_read_head (store_tx_t *tx, void *arg)
     return 0;
 }
 
-//  The table besides EVLOG_INDEX where a service keeps its subject index,
-//  or NULL. Only intake has one.
-static const char *
+//  The table besides evlog_subjects where a service keeps its subject
+//  index, or NULL. Only intake has one.
+static const store_table_t *
 s_own_index (const char *service)
 {
     const service_def_t *intake = intake_service ();
@@ -191,9 +191,9 @@ s_own_index (const char *service)
 //  Opens the store at path, with the table index too unless NULL; NULL with
 //  the reason printed.
 static store_t *
-s_open (const char *path, const char *index)
+s_open (const char *path, const store_table_t *index)
 {
-    const char *const tables[] = {EVLOG_TABLES, CONSUMER_TABLES, index, NULL};
+    const store_table_t *const tables[] = {EVLOG_TABLES, CONSUMER_TABLES, index, NULL};
     char *data = zsys_sprintf ("%s/data.mdb", path);
     struct stat st;
     bool there = data && stat (data, &st) == 0;
@@ -216,9 +216,9 @@ s_check_own (store_tx_t *tx, void *arg)
     check_t *self = (check_t *) arg;
     self->tx = tx;
     self->own_index = true;
-    const char *index = s_own_index (self->service);
+    const store_table_t *index = s_own_index (self->service);
     if (store_scan (tx, index, NULL, 0, NULL, 0, s_each_subject, self)) {
-        s_problem (self, "the store failed a scan of %s", index);
+        s_problem (self, "the store failed a scan of %s", index->name);
         return -1;
     }
     return 0;
@@ -233,7 +233,7 @@ s_check_store (check_t *self, const char *path)
     oerr_t err;
     if (!store || store_read (store, s_check, self, &err) != 0)
         return store;
-    const char *index = s_own_index (self->service);
+    const store_table_t *index = s_own_index (self->service);
     if (!index)
         return store;
     //  Tables are named when the store is opened: open it again with it.
