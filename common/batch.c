@@ -156,6 +156,9 @@ cmd_emit (cmd_ctx_t *ctx, const char *type, const char *date, const char *subjec
 int
 cmd_erase (cmd_ctx_t *ctx, const char *id, const char *token)
 {
+    //  The trail records the erasure under the token, like the entries it
+    //  rewrites.
+    request_set_record (ctx->request, token);
     return erasure_apply (ctx->batch->parts.erasure, ctx->tx, id, token, true)
                ? cmd_store_fail (ctx)
                : 0;

@@ -27,7 +27,6 @@ struct _consumer_t {
     void *progress_arg;
     uint64_t position;
     uint64_t head;
-    uint64_t applied;
     int64_t asked_at; //  when the outstanding replay request left, 0 if none
     int64_t heard_at; //  when the producer last answered
     uint32_t ask_max; //  events asked for per replay (see s_on_replay)
@@ -183,7 +182,6 @@ s_apply (consumer_t *self, const msgpack_object *events, uint32_t count)
         return;
     }
     if (batch.position > self->position) {
-        self->applied += batch.position - self->position;
         self->position = batch.position;
         if (self->head < self->position)
             self->head = self->position;
@@ -340,12 +338,6 @@ uint64_t
 consumer_head (consumer_t *self)
 {
     return self->head;
-}
-
-uint64_t
-consumer_applied (consumer_t *self)
-{
-    return self->applied;
 }
 
 //  A sequence number is a positive integer; anything else (a negative one

@@ -44,8 +44,6 @@ const char *consumer_instance (consumer_t *self);
 uint64_t consumer_position (consumer_t *self);
 //  The producer's head as last heard.
 uint64_t consumer_head (consumer_t *self);
-//  Events applied since start, for tests and metrics.
-uint64_t consumer_applied (consumer_t *self);
 
 //  Pure readers of what a producer sends (the fuzz targets call them).
 //  A replay answer {ok, head, events}: its head (0 when absent) and events

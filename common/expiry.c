@@ -58,7 +58,7 @@ static int
 s_list_due (store_tx_t *tx, void *arg)
 {
     due_t *d = (due_t *) arg;
-    return d->def->due (tx, d->cutoff_ms, d->due, d->max);
+    return d->def->due (tx, d->cutoff_ms, d->due, d->max, d->def->state);
 }
 
 //  candidate.erase for one candidate, packed as a peer would send it.

@@ -199,11 +199,15 @@ guard_record (guard_t *self, request_t *request)
     if (row && (row->flags & CMD_UNAUDITED))
         return;
     char record[CODEC_ID_MAX + 1] = "";
-    const char *field = request_failed (request) || !row || (row->flags & CMD_NO_RECORD)
-                            ? NULL
-                            : s_record (request);
+    //  An erasure, or a check of one, names the id the trail must lose: the
+    //  trail takes only what the handler gave (an erasure's token).
+    bool given = row && (row->flags & (CMD_NO_RECORD | CMD_ERASES));
+    const char *field =
+        request_failed (request) || !row || given ? NULL : s_record (request);
     if (field)
         map_str (request_body (request), field, record, sizeof record);
+    else if (given && !request_failed (request))
+        snprintf (record, sizeof record, "%s", request_record (request));
     audit_entry_t entry = {
         request_caller_key (request),
         request_caller_name (request),

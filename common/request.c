@@ -19,6 +19,7 @@ struct _request_t {
     zlist_t *events;
     char caller_key[REQUEST_CALLER_MAX + 1];
     char caller_name[REQUEST_CALLER_MAX + 1];
+    char record[CODEC_ID_MAX + 1];
 };
 
 static int
@@ -254,6 +255,18 @@ const char *
 request_caller_name (request_t *self)
 {
     return self->caller_name;
+}
+
+void
+request_set_record (request_t *self, const char *record)
+{
+    snprintf (self->record, sizeof self->record, "%s", record ? record : "");
+}
+
+const char *
+request_record (request_t *self)
+{
+    return self->record;
 }
 
 void

@@ -57,6 +57,12 @@ void request_set_caller (request_t *self, const char *key, const char *name);
 const char *request_caller_key (request_t *self);
 const char *request_caller_name (request_t *self);
 
+//  The record the audit trail names for the request when its row does not
+//  let the trail take it from the body (CMD_ERASES, CMD_NO_RECORD): "" until
+//  a handler sets it (an erasure sets the token).
+void request_set_record (request_t *self, const char *record);
+const char *request_record (request_t *self);
+
 //  The reply: set it (copied) or build it in the buffer request_reply gives.
 void request_set_reply (request_t *self, const void *data, size_t size);
 msgpack_sbuffer *request_reply (request_t *self);

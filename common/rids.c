@@ -3,6 +3,8 @@
 
 #include "scrub.h"
 
+#include <string.h>
+
 STORE_TABLE (rids_table, "rids");
 
 bool
@@ -46,9 +48,8 @@ rids_key (request_t *request, const store_table_t *index, const char *subject,
     //  An erasure's reply under a rid that names the erased candidate
     //  would keep the id it erased: not remembered, the retry is answered
     //  afresh (an erasure done is not done twice).
-    out->table = (row->flags & CMD_ERASES) && valid && scrub_holds (rid, out->klen, id)
-                     ? NULL
-                     : rids_table;
+    out->table =
+        (row->flags & CMD_ERASES) && valid && strstr (rid, id) ? NULL : rids_table;
 }
 
 int

@@ -7,8 +7,10 @@
 
 #include "store.h"
 
-//  Whether data holds id as a whole identifier: not followed by another
-//  identifier character (so "c-1" is not found in "c-10").
+//  Whether data holds id as a whole identifier: neither followed nor
+//  preceded by another identifier character (so "c-1" is not found in
+//  "c-10", nor "c8" at the end of a hex digest), a MessagePack string's
+//  length before it excepted.
 bool scrub_holds (const void *data, size_t len, const char *id);
 //  Adds to count the records of table whose key or value holds id.
 int scrub_count (store_tx_t *tx, const store_table_t *table, const char *id,

@@ -22,7 +22,7 @@
 //  retention ended before cutoff_ms (wall clock); the runtime erases them
 //  with candidate.erase (expiry.h). Only intake has one.
 typedef int (service_due_fn) (store_tx_t *tx, int64_t cutoff_ms, zlistx_t *due,
-                              size_t max);
+                              size_t max, void *state);
 //  A service's part of an erasure (erasure.h): removes every record it holds
 //  of the candidate under id ("" once the erasure completed) and under
 //  token, inside tx. -1 when the store failed.

@@ -250,10 +250,41 @@ test_own_index (const char *dir)
     zstr_free (&path);
 }
 
+//  What erase.check and the removal of replies take for an id: whole
+//  identifiers only, on both sides, through MessagePack's string lengths.
+static void
+test_scrub_holds (void)
+{
+    CHECK (scrub_holds ("c-1", 3, "c-1"));
+    CHECK (!scrub_holds ("c-10", 4, "c-1"));
+    CHECK (!scrub_holds ("xc-1", 4, "c-1") && !scrub_holds ("erase-c-1", 9, "c-1"));
+    CHECK (scrub_holds ("c-10\0c-1", 8, "c-1"));
+    //  A fixstr's length byte is no identifier character.
+    CHECK (scrub_holds ("\xa3"
+                        "c-1",
+                        4, "c-1"));
+    //  A hex digest that ends in the id's letters: not the id.
+    CHECK (!scrub_holds ("\xd9\x20"
+                         "e2c0b5250f2a35c8b2118a22629306c8\xa6",
+                         36, "c8"));
+    //  A str8 of exactly the id, its length byte an identifier character
+    //  ('-' is 45: an id of 45 characters).
+    char str8[64] = "\xd9-";
+    memset (str8 + 2, 'x', 45);
+    char id[46];
+    memset (id, 'x', 45);
+    id[45] = 0;
+    CHECK (scrub_holds (str8, 47, id));
+    str8[1] = '.'; //  46: another length, so these 45 are inside a longer id
+    CHECK (!scrub_holds (str8, 47, id));
+    CHECK (!scrub_holds ("", 0, "c-1") && !scrub_holds ("c-", 2, "c-1"));
+}
+
 int
 main (void)
 {
     zsys_init ();
+    test_scrub_holds ();
     char *dir = tk_tmpdir ();
     oerr_t err;
     store_t *store = store_new (dir, s_tables, &err);

@@ -49,8 +49,9 @@ s_due (const void *key, size_t klen, const void *val, size_t vlen, void *arg)
 }
 
 int
-retention_due (store_tx_t *tx, int64_t cutoff_ms, zlistx_t *due, size_t max)
+retention_due (store_tx_t *tx, int64_t cutoff_ms, zlistx_t *due, size_t max, void *state)
 {
+    (void) state;
     due_t d = {tx, cutoff_ms, due, max};
     return store_scan (tx, intake_ended, NULL, 0, NULL, 0, s_due, &d);
 }

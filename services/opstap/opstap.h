@@ -3,6 +3,7 @@
 #ifndef OPSTAP_CLI_H
 #define OPSTAP_CLI_H
 
+#include "codec.h"
 #include "directory.h"
 #include "json.h"
 #include "keys.h"
@@ -41,8 +42,6 @@ int opstap_erase_status (opstap_t *opstap, int argc, char **argv);
 //  Prints the reason and the usage on stderr; returns OPSTAP_EXIT_USAGE.
 int opstap_usage_error (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
 
-//  Looks a key up in a map; NULL when absent or map is not a map.
-const msgpack_object *opstap_field (const msgpack_object *map, const char *key);
 //  Copies a str object into buf with a terminator; -1 when obj is not a str,
 //  holds a NUL byte or does not fit.
 int opstap_str (const msgpack_object *obj, char *buf, size_t size);

@@ -135,7 +135,7 @@ s_heads (opstap_t *opstap, client_t *client, uint64_t *heads)
         reply_t *reply =
             asked[i] ? client_recv (client, e, CLIENT_COMMAND, NULL, deadline) : NULL;
         if (!reply || !reply_ok (reply)
-            || opstap_uint (opstap_field (reply_root (reply), "head"), &heads[i]))
+            || opstap_uint (obj_get (reply_root (reply), "head"), &heads[i]))
             heads[i] = 0;
         reply_destroy (&reply);
     }
@@ -223,7 +223,7 @@ s_add_cell (column_t *col, const char *section, const char *figure, char *value)
 static bool
 s_is_suppressed (const msgpack_object *obj)
 {
-    const msgpack_object *flag = opstap_field (obj, "suppressed");
+    const msgpack_object *flag = obj_get (obj, "suppressed");
     return obj->type == MSGPACK_OBJECT_MAP && obj->via.map.size == 1 && flag
            && flag->type == MSGPACK_OBJECT_BOOLEAN && flag->via.boolean;
 }
@@ -352,9 +352,9 @@ s_print_title (const msgpack_object *root)
 {
     char from[16] = "", to[16] = "";
     uint64_t k = 0;
-    opstap_str (opstap_field (root, "from"), from, sizeof from);
-    opstap_str (opstap_field (root, "to"), to, sizeof to);
-    opstap_uint (opstap_field (root, "k"), &k);
+    opstap_str (obj_get (root, "from"), from, sizeof from);
+    opstap_str (obj_get (root, "to"), to, sizeof to);
+    opstap_uint (obj_get (root, "k"), &k);
     printf ("Report %s .. %s, k = %" PRIu64 " (\"<%" PRIu64 "\": fewer than %" PRIu64
             " candidates; \"-\": nothing to compute it over)\n",
             from, to, k, k, k);
@@ -396,9 +396,9 @@ s_print_table (const msgpack_object *root, column_t *cols, size_t ncols)
 static int
 s_print_columns (const msgpack_object *root, format_t format)
 {
-    const msgpack_object *offices = opstap_field (root, "offices");
+    const msgpack_object *offices = obj_get (root, "offices");
     uint64_t k = 0;
-    opstap_uint (opstap_field (root, "k"), &k);
+    opstap_uint (obj_get (root, "k"), &k);
     size_t n = offices && offices->type == MSGPACK_OBJECT_MAP ? offices->via.map.size : 0;
     column_t *cols = (column_t *) zmalloc ((n + 1) * sizeof (column_t));
     int rc = 0;
@@ -408,7 +408,7 @@ s_print_columns (const msgpack_object *root, format_t format)
         rc = s_column (&cols[i], name, &offices->via.map.ptr[i].val, (int64_t) k);
     }
     if (rc == 0)
-        rc = s_column (&cols[n], "total", opstap_field (root, "total"), (int64_t) k);
+        rc = s_column (&cols[n], "total", obj_get (root, "total"), (int64_t) k);
     if (rc == 0 && format == FORMAT_CSV)
         s_print_csv (cols, n + 1);
     else if (rc == 0)
@@ -423,11 +423,11 @@ s_print_columns (const msgpack_object *root, format_t format)
 static void
 s_print_error (const msgpack_object *root)
 {
-    const msgpack_object *error = opstap_field (root, "error");
+    const msgpack_object *error = obj_get (root, "error");
     char code[64] = "?", message[512] = "", field[128] = "";
-    opstap_str (opstap_field (error, "code"), code, sizeof code);
-    opstap_str (opstap_field (error, "message"), message, sizeof message);
-    opstap_str (opstap_field (error, "field"), field, sizeof field);
+    opstap_str (obj_get (error, "code"), code, sizeof code);
+    opstap_str (obj_get (error, "message"), message, sizeof message);
+    opstap_str (obj_get (error, "field"), field, sizeof field);
     fprintf (stderr, "opstap: report refused: %s%s%s%s: %s\n", code, *field ? " (" : "",
              field, *field ? ")" : "", message);
 }

@@ -134,7 +134,7 @@ s_failed (const dir_entry_t *entry, reply_t *reply)
 static void
 s_note_more (const dir_entry_t *entry, const msgpack_object *root, uint32_t shown)
 {
-    const msgpack_object *more = opstap_field (root, "more");
+    const msgpack_object *more = obj_get (root, "more");
     if (more && more->type == MSGPACK_OBJECT_BOOLEAN && more->via.boolean)
         fprintf (stderr,
                  "opstap: %s holds more matching entries than the %" PRIu32
@@ -169,7 +169,7 @@ opstap_audit (opstap_t *opstap, int argc, char **argv)
             continue;
         reply_t *reply = s_ask (client, opstap, entry, "audit.list", office, pairs, 4);
         const msgpack_object *entries =
-            reply ? opstap_field (reply_root (reply), "entries") : NULL;
+            reply ? obj_get (reply_root (reply), "entries") : NULL;
         if (!reply || !reply_ok (reply) || !entries
             || entries->type != MSGPACK_OBJECT_ARRAY)
             code = s_failed (entry, reply);
@@ -194,12 +194,12 @@ s_erase_row (const dir_entry_t *entry, reply_t *reply)
 {
     uint64_t holds = 0;
     if (!reply || !reply_ok (reply)
-        || opstap_uint (opstap_field (reply_root (reply), "holds"), &holds)) {
+        || opstap_uint (obj_get (reply_root (reply), "holds"), &holds)) {
         s_failed (entry, reply);
         printf ("%-12s %-20s unknown\n", entry->service, entry->instance);
         return -1;
     }
-    char *tables = json_from_msgpack (opstap_field (reply_root (reply), "tables"));
+    char *tables = json_from_msgpack (obj_get (reply_root (reply), "tables"));
     printf ("%-12s %-20s %s %s\n", entry->service, entry->instance,
             holds ? "holds" : "clean", holds && tables ? tables : "");
     free (tables);

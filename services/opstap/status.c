@@ -98,16 +98,16 @@ s_consumers (const msgpack_object *reply)
     FILE *out = open_memstream (&text, &size);
     if (!out)
         return NULL;
-    const msgpack_object *list = opstap_field (reply, "consumers");
+    const msgpack_object *list = obj_get (reply, "consumers");
     uint32_t count =
         list && list->type == MSGPACK_OBJECT_ARRAY ? list->via.array.size : 0;
     for (uint32_t i = 0; i < count; i++) {
         const msgpack_object *c = &list->via.array.ptr[i];
         char instance[DIR_NAME_MAX + 1] = "?";
         uint64_t position = 0, lag = 0;
-        opstap_str (opstap_field (c, "instance"), instance, sizeof instance);
-        opstap_uint (opstap_field (c, "position"), &position);
-        opstap_uint (opstap_field (c, "lag"), &lag);
+        opstap_str (obj_get (c, "instance"), instance, sizeof instance);
+        opstap_uint (obj_get (c, "position"), &position);
+        opstap_uint (obj_get (c, "lag"), &lag);
         fprintf (out, "%s%s@%" PRIu64 " (lag %" PRIu64 ")", i ? ", " : "", instance,
                  position, lag);
     }
@@ -168,7 +168,7 @@ s_fill_line (row_t *row, line_t *line)
 {
     const msgpack_object *root = row->reply ? reply_root (row->reply) : NULL;
     uint64_t head;
-    if (row->up && opstap_uint (opstap_field (root, "head"), &head) == 0)
+    if (row->up && opstap_uint (obj_get (root, "head"), &head) == 0)
         snprintf (line->head, sizeof line->head, "%" PRIu64, head);
     else
         snprintf (line->head, sizeof line->head, "-");

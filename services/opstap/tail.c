@@ -71,7 +71,7 @@ s_print_events (source_t *source, const msgpack_object *events)
     for (uint32_t i = 0; i < events->via.array.size; i++) {
         const msgpack_object *event = &events->via.array.ptr[i];
         uint64_t seq;
-        if (opstap_uint (opstap_field (event, "seq"), &seq))
+        if (opstap_uint (obj_get (event, "seq"), &seq))
             return -1;
         if (seq < source->next)
             continue; //  already printed
@@ -116,7 +116,7 @@ s_replay_once (tail_t *self, source_t *source)
                  source->entry->replay);
         return OPSTAP_EXIT_USAGE;
     }
-    const msgpack_object *events = opstap_field (reply_root (reply), "events");
+    const msgpack_object *events = obj_get (reply_root (reply), "events");
     int rc = TAIL_CAUGHT_UP;
     if (!reply_ok (reply) || !events || events->type != MSGPACK_OBJECT_ARRAY) {
         char *text = json_from_msgpack (reply_root (reply));
@@ -128,7 +128,7 @@ s_replay_once (tail_t *self, source_t *source)
         //  A stream seen through an office filter has holes: "next" says
         //  where the producer stopped looking.
         uint64_t next = 0;
-        if (opstap_uint (opstap_field (reply_root (reply), "next"), &next) == 0
+        if (opstap_uint (obj_get (reply_root (reply), "next"), &next) == 0
             && next > source->next) {
             source->next = next;
             rc = TAIL_MORE;

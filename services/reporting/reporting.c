@@ -21,9 +21,11 @@ static const store_table_t *const s_tables[] = {RS_TABLES, RS_RETIRED, NULL};
 static const char *const s_follows[] = {"intake", "training", "placement", "feedback",
                                         NULL};
 
+#define S_READERS (R_COORDINATOR | R_MANAGER)
+
 static const command_t s_commands[] = {{"report.summary", s_summary_fields,
                                         report_summary, CMD_QUERY | CMD_ANY_OFFICE,
-                                        R_COORDINATOR | R_MANAGER},
+                                        S_READERS},
                                        {NULL, NULL, NULL, 0, 0}};
 
 int64_t
