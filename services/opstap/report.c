@@ -12,6 +12,8 @@
 #include <errno.h>
 
 #define REPORT_STATUS_MS 2000
+//  A suppressed fraction in tables and CSV (a suppressed count is "<k").
+#define REPORT_SUPPRESSED "suppressed"
 #define REPORT_ATTEMPTS  2
 
 static const char *const s_followed[] = {"intake", "training", "placement", "feedback",
@@ -174,6 +176,8 @@ s_ask (opstap_t *opstap, client_t *client, const args_t *args)
         fprintf (stderr, "opstap: the directory lists no reporting instance\n");
         return NULL;
     }
+    if (opstap_handshake (opstap, entry))
+        return NULL;
     msgpack_sbuffer body;
     msgpack_sbuffer_init (&body);
     msgpack_packer pk;
@@ -228,6 +232,26 @@ s_is_suppressed (const msgpack_object *obj)
            && flag->type == MSGPACK_OBJECT_BOOLEAN && flag->via.boolean;
 }
 
+//  Whether a figure is a fraction (a rate, share, mean, median or extreme,
+//  proto/reporting.md's F): suppressed, it prints as a word, since "<5" in
+//  place of a mean or a rate reads as a value.
+static bool
+s_is_fraction (const char *figure)
+{
+    static const char *const fractions[] = {
+        "talks_per_client", "attendance_rate",         "smart_share", "paid_job_rate",
+        "mean_hours",       "median_days_to_paid_job", "response_rate", "mean",
+        "min",              "max",                     NULL};
+    if (strncmp (figure, "attendance_by_meeting.", 22) == 0)
+        return true;
+    const char *dot = strrchr (figure, '.');
+    const char *leaf = dot ? dot + 1 : figure;
+    for (int i = 0; fractions[i]; i++)
+        if (strcmp (leaf, fractions[i]) == 0)
+            return true;
+    return false;
+}
+
 //  Adds the leaves under obj, their figure names joined by dots.
 static int
 s_flatten (column_t *col, const char *section, const char *path,
@@ -246,7 +270,9 @@ s_flatten (column_t *col, const char *section, const char *path,
         return 0;
     }
     char *value = NULL;
-    if (s_is_suppressed (obj))
+    if (s_is_suppressed (obj) && s_is_fraction (path))
+        value = strdup (REPORT_SUPPRESSED);
+    else if (s_is_suppressed (obj))
         value = zsys_sprintf ("<%" PRId64, k);
     else if (obj->type != MSGPACK_OBJECT_NIL)
         value = json_from_msgpack (obj);
@@ -355,9 +381,10 @@ s_print_title (const msgpack_object *root)
     opstap_str (opstap_field (root, "from"), from, sizeof from);
     opstap_str (opstap_field (root, "to"), to, sizeof to);
     opstap_uint (opstap_field (root, "k"), &k);
-    printf ("Report %s .. %s, k = %" PRIu64 " (\"<%" PRIu64 "\": fewer than %" PRIu64
-            " candidates; \"-\": nothing to compute it over)\n",
-            from, to, k, k, k);
+    printf ("Report %s .. %s, k = %" PRIu64 " (\"<%" PRIu64 "\": a count of fewer than %" PRIu64
+            " candidates;\n  \"" REPORT_SUPPRESSED "\": a rate, mean, median or extreme over "
+            "fewer than %" PRIu64 " candidates; \"-\": nothing to compute it over)\n",
+            from, to, k, k, k, k);
 }
 
 //  Rows follow the total, which holds every figure any office has.
@@ -436,7 +463,8 @@ int
 opstap_report (opstap_t *opstap, int argc, char **argv)
 {
     args_t args;
-    if (s_parse_args (argc, argv, &args))
+    if (s_parse_args (argc, argv, &args)
+        || opstap_known_office (opstap, "reporting", args.office))
         return OPSTAP_EXIT_USAGE;
     zsys_handler_set (NULL);
     client_t *client = client_new (opstap->directory, opstap->keys);

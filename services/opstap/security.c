@@ -92,6 +92,8 @@ static reply_t *
 s_ask (client_t *client, opstap_t *opstap, const dir_entry_t *entry, const char *cmd,
        const char *office, const pair_t *pairs, size_t npairs)
 {
+    if (opstap_handshake (opstap, entry))
+        return NULL;
     msgpack_sbuffer body;
     msgpack_sbuffer_init (&body);
     msgpack_packer pk;
@@ -161,6 +163,9 @@ opstap_audit (opstap_t *opstap, int argc, char **argv)
     }
     if (!service)
         return opstap_usage_error ("audit needs --service");
+    if (opstap_known_service (opstap, service)
+        || opstap_known_office (opstap, service, office))
+        return OPSTAP_EXIT_USAGE;
     client_t *client = client_new (opstap->directory, opstap->keys);
     int code = OPSTAP_EXIT_OK;
     for (size_t i = 0; i < directory_size (opstap->directory); i++) {
@@ -240,6 +245,8 @@ opstap_erase_status (opstap_t *opstap, int argc, char **argv)
     }
     if (!id || !codec_valid_id (id, strlen (id)))
         return opstap_usage_error ("erase-status needs a candidate ID");
+    if (opstap_known_office (opstap, "intake", office))
+        return OPSTAP_EXIT_USAGE;
     client_t *client = client_new (opstap->directory, opstap->keys);
     pair_t pairs[] = {{"candidate", id}};
     bool unknown = false;
