@@ -211,6 +211,7 @@ class Follower:
         self.failures = 0         # requests in a row without answer
         self.caught_up = False    # the last answer had nothing new
         self.refused = False      # the handshake was refused: said once
+        self.refusal = None       # the last replay refused, as it was said
         self.warned_head = False
 
     def _socket(self, kind, endpoint):
@@ -270,9 +271,15 @@ class Follower:
         self.deadline = None
         self.failures = 0
         if not reply.get("ok"):
-            log("replay from %s refused: %r" % (self.name, reply.get("error")))
-            self.next_try = now + RETRY_MAX
+            # A key added a moment ago is known within a second or two; one
+            # whose role may not replay never will: ask again, say it once.
+            error = reply.get("error")
+            if error != self.refusal:
+                log("replay from %s refused: %r; asking again" % (self.name, error))
+            self.refusal = error
+            self.next_try = now + 2 * IDLE_REPLAY
             return False
+        self.refusal = None
         return self.apply(reply)
 
     def _check_identity(self, reply):

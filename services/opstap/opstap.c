@@ -30,7 +30,7 @@ static const char s_usage[] =
     "  audit --service S [--office O] [--caller KEY|NAME] [--record ID]\n"
     "        [--from DATE] [--to DATE]\n"
     "                      the audit trail of every instance of a service\n"
-    "  erase-status ID [--office O] [--complete]\n"
+    "  erase-status ID [--office O] [--wait SECONDS] [--complete]\n"
     "                      which instances still hold an erased candidate's id;\n"
     "                      --complete ends the erasure in intake when none do\n"
     "  endpoints [--json]  where every instance is, from the directory\n"
@@ -112,11 +112,12 @@ static const subcommand_t s_subcommands[] = {
      "Exit status: 0 printed, 1 an instance refused or did not answer, 2 usage\n"
      "or connection problem.\n"},
     {"erase-status", opstap_erase_status,
-     "usage: opstap erase-status ID [--office O] [--complete]\n"
+     "usage: opstap erase-status ID [--office O] [--wait SECONDS] [--complete]\n"
      "After candidate.erase: prints, per instance, whether its store or audit\n"
-     "trail still holds the candidate's id. --complete: when only intake still\n"
-     "holds it, ends the erasure there (intake then forgets the id, and a later\n"
-     "command naming it is answered not_found).\n"
+     "trail still holds the candidate's id. --wait: first asks again until no\n"
+     "instance but intake holds it, or SECONDS passed. --complete: when only\n"
+     "intake still holds it, ends the erasure there (intake then forgets the\n"
+     "id, and a later command naming it is answered not_found).\n"
      "Exit status: 0 erased everywhere (or completed), 1 still pending or an\n"
      "instance did not answer, 2 usage problem.\n"},
     {"endpoints", opstap_endpoints,
