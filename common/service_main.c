@@ -43,11 +43,12 @@ s_environment_of (const char *service)
 static void
 s_synopsis (const char *service, FILE *out)
 {
-    fprintf (out,
-             "usage: opstap-%s [--instance NAME] [--config FILE] [--data DIR] [--keys DIR]\n"
-             "       [--cert FILE] [--retention SPEC] [--batch N]\n"
-             "       opstap-%s --help | --version\n",
-             service, service);
+    fprintf (
+        out,
+        "usage: opstap-%s [--instance NAME] [--config FILE] [--data DIR] [--keys DIR]\n"
+        "       [--cert FILE] [--retention SPEC] [--batch N]\n"
+        "       opstap-%s --help | --version\n",
+        service, service);
 }
 
 static void

@@ -137,7 +137,8 @@ opstap_usage_error (const char *fmt, ...)
     va_start (args, fmt);
     fputs ("opstap: ", stderr);
     vfprintf (stderr, fmt, args);
-    fputs ("\n(opstap --help: the commands; opstap COMMAND --help: one command)\n", stderr);
+    fputs ("\n(opstap --help: the commands; opstap COMMAND --help: one command)\n",
+           stderr);
     va_end (args);
     return OPSTAP_EXIT_USAGE;
 }
@@ -222,8 +223,9 @@ opstap_known_office (opstap_t *opstap, const char *service, const char *office)
                           entry->offices);
         used = n > 0 && used + (size_t) n < sizeof listed ? used + (size_t) n : used;
     }
-    return opstap_usage_error ("no instance of %s serves office %s; the directory lists %s",
-                               service, office, *listed ? listed : "none");
+    return opstap_usage_error (
+        "no instance of %s serves office %s; the directory lists %s", service, office,
+        *listed ? listed : "none");
 }
 
 //  --------------------------------------------------------------------------
@@ -287,8 +289,8 @@ opstap_endpoints (opstap_t *opstap, int argc, char **argv)
                     e->service, e->instance, e->offices, e->command, e->events, e->replay,
                     metrics);
         else
-            printf ("%-10s %-12s %-16s %s %s %s %s\n", e->service, e->instance, e->offices,
-                    e->command, e->events, e->replay, metrics);
+            printf ("%-10s %-12s %-16s %s %s %s %s\n", e->service, e->instance,
+                    e->offices, e->command, e->events, e->replay, metrics);
     }
     return fflush (stdout) == 0 ? OPSTAP_EXIT_OK : OPSTAP_EXIT_ERROR;
 }

@@ -14,7 +14,7 @@
 #define REPORT_STATUS_MS 2000
 //  A suppressed fraction in tables and CSV (a suppressed count is "<k").
 #define REPORT_SUPPRESSED "suppressed"
-#define REPORT_ATTEMPTS  2
+#define REPORT_ATTEMPTS   2
 
 static const char *const s_followed[] = {"intake", "training", "placement", "feedback",
                                          NULL};
@@ -238,10 +238,17 @@ s_is_suppressed (const msgpack_object *obj)
 static bool
 s_is_fraction (const char *figure)
 {
-    static const char *const fractions[] = {
-        "talks_per_client", "attendance_rate",         "smart_share", "paid_job_rate",
-        "mean_hours",       "median_days_to_paid_job", "response_rate", "mean",
-        "min",              "max",                     NULL};
+    static const char *const fractions[] = {"talks_per_client",
+                                            "attendance_rate",
+                                            "smart_share",
+                                            "paid_job_rate",
+                                            "mean_hours",
+                                            "median_days_to_paid_job",
+                                            "response_rate",
+                                            "mean",
+                                            "min",
+                                            "max",
+                                            NULL};
     if (strncmp (figure, "attendance_by_meeting.", 22) == 0)
         return true;
     const char *dot = strrchr (figure, '.');
@@ -381,8 +388,9 @@ s_print_title (const msgpack_object *root)
     opstap_str (opstap_field (root, "from"), from, sizeof from);
     opstap_str (opstap_field (root, "to"), to, sizeof to);
     opstap_uint (opstap_field (root, "k"), &k);
-    printf ("Report %s .. %s, k = %" PRIu64 " (\"<%" PRIu64 "\": a count of fewer than %" PRIu64
-            " candidates;\n  \"" REPORT_SUPPRESSED "\": a rate, mean, median or extreme over "
+    printf ("Report %s .. %s, k = %" PRIu64 " (\"<%" PRIu64
+            "\": a count of fewer than %" PRIu64 " candidates;\n  \"" REPORT_SUPPRESSED
+            "\": a rate, mean, median or extreme over "
             "fewer than %" PRIu64 " candidates; \"-\": nothing to compute it over)\n",
             from, to, k, k, k, k);
 }

@@ -297,7 +297,8 @@ opstap_erase_status (opstap_t *opstap, int argc, char **argv)
     //  keeps it until --complete), then once more to print.
     int64_t give_up = zclock_mono () + wait_ms;
     holding_t holding = s_holding (client, opstap, id, office, wait_ms == 0);
-    while (wait_ms > 0 && (holding.unknown || holding.others) && zclock_mono () < give_up) {
+    while (wait_ms > 0 && (holding.unknown || holding.others)
+           && zclock_mono () < give_up) {
         zclock_sleep (200);
         holding = s_holding (client, opstap, id, office, false);
     }

@@ -264,7 +264,8 @@ opstap_status (opstap_t *opstap, int argc, char **argv)
     status_t *self = status_new (opstap);
     int64_t give_up = zclock_mono () + wait_ms;
     bool all_up = s_ask_all (self);
-    while (!all_up && !s_only_refused (self) && zclock_mono () + STATUS_RETRY_MS <= give_up) {
+    while (!all_up && !s_only_refused (self)
+           && zclock_mono () + STATUS_RETRY_MS <= give_up) {
         zclock_sleep (STATUS_RETRY_MS);
         all_up = s_ask_all (self);
     }
