@@ -44,7 +44,8 @@ for example in "$src"/examples/*.jsonl; do
   name="$(basename "$example" .jsonl)"
   data="$tmp/var-$name"
   start_services "$data"
-  check "$name: status --wait sees every service up" "$opstap" status --wait 10 >"$tmp/status"
+  check "$name: status --wait sees every service up" \
+    bash -c "'$opstap' status --wait 10 >'$tmp/status'"
   lines=$(grep -cvE '^\s*(#|$)' "$example")
   "$opstap" submit "$example" >"$tmp/$name.replies"
   check "$name: submit exits 0" test $? -eq 0

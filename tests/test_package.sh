@@ -110,7 +110,8 @@ for s in "${services[@]}"; do
     2>>"$tmp/services.log" &
   pids[$s]=$!
 done
-check "the five installed services answer opstap status" "$opstap" status --wait 15 >"$tmp/status"
+check "the five installed services answer opstap status" \
+  bash -c "'$opstap' status --wait 15 >'$tmp/status'"
 sed -n '/"candidate.register"/{p;q}' "$src/examples/intake.jsonl" | "$opstap" submit >"$tmp/submit"
 check "... and a registration" grep -q '"ok":true' "$tmp/submit"
 check "... its store under the data directory" test -d "$tmp/state/intake"

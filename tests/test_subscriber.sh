@@ -47,6 +47,18 @@ subscribe() { # subscribe: the subscriber in the background, following both
   done
 }
 starts=0
+answer() { # answer INSTANCE...: waits up to 10 s until each answers opstap status
+  local _
+  for _ in $(seq 50); do
+    # (exit 1 while any instance of the directory is down: not these)
+    { "$opstap" status --json 2>/dev/null || true; } | "$py" -c "
+import json, sys
+up = {r['instance'] for r in map(json.loads, sys.stdin) if r.get('ok')}
+sys.exit(0 if set(sys.argv[1:]) <= up else 1)" "$@" && return 0
+    sleep 0.2
+  done
+  return 1
+}
 rows() { # rows SQL: the answer of the subscriber's database, one row a line
   "$py" -c "
 import sqlite3, sys
@@ -57,7 +69,7 @@ for row in sqlite3.connect(sys.argv[1]).execute(sys.argv[2]):
 # --- Exactly once through SIGKILLs of the subscriber and the producer ----------
 start intake
 start training
-check "intake and training up" "$opstap" status --wait 10 >/dev/null 2>&1
+check "intake and training up" answer intake training
 # 600 candidates in intake, 120 experts and their talks in training, sent
 # as 40 runs of opstap submit 0.2 s apart, so that they flow for seconds:
 # each command with its own rid, so a retry after intake's death applies once.
@@ -212,7 +224,7 @@ keys="$tmp/keys"
 "$opstap" keys team --dir "$keys" --role subscriber --add >/dev/null 2>&1
 start intake --keys "$keys"
 check "intake up with keys" env OPSTAP_KEYS="$keys" OPSTAP_CERT="$keys/team.key_secret" \
-  "$opstap" status --wait 10 >/dev/null 2>&1
+  bash -c "$(declare -f answer); opstap='$opstap' py='$py' answer intake"
 OPSTAP_KEYS="$keys" OPSTAP_CERT="$keys/team.key_secret" "$py" "$sub" --db "$tmp/curve.db" \
   --quiet --until-idle 1 2>"$tmp/curve.log"
 check "with a subscriber key over CURVE: exit 0" test $? -eq 0

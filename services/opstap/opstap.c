@@ -89,8 +89,9 @@ static const subcommand_t s_subcommands[] = {
      "office and in total, or for office O alone. It first reads every followed\n"
      "stream's head, so the report counts every command answered before it.\n"
      "Disclosure control: a count of 1 to k-1 candidates prints as \"<k\"; a rate,\n"
-     "mean, median or extreme over fewer than k candidates as \"suppressed\" (in\n"
-     "JSON both are {\"suppressed\": true}); \"-\": nothing to compute it over.\n"
+     "mean, median or extreme over fewer than k candidates as \"suppressed\" in\n"
+     "the table (CSV has \"<k\" for both, as the dashboard's CSV; JSON has\n"
+     "{\"suppressed\": true}); \"-\": nothing to compute it over.\n"
      "k is the service's (OPSTAP_REPORT_K, default 5); --k may raise it, never\n"
      "lower it.\n"
      "Exit status: 0 printed, 1 refused, 2 usage or connection problem.\n"},

@@ -33,7 +33,8 @@ typedef struct {
 typedef struct {
     char *section;
     char *figure;
-    char *value; //  NULL when the figure is null
+    char *value;   //  NULL when the figure is null
+    bool fraction; //  a suppressed fraction: a table says so in words
 } cell_t;
 
 //  One office (or the total) flattened.
@@ -205,7 +206,8 @@ s_ask (opstap_t *opstap, client_t *client, const args_t *args)
 //  Flattening a section
 
 static int
-s_add_cell (column_t *col, const char *section, const char *figure, char *value)
+s_add_cell (column_t *col, const char *section, const char *figure, char *value,
+            bool fraction)
 {
     if (col->count == col->size) {
         size_t size = col->size ? col->size * 2 : 64;
@@ -221,6 +223,7 @@ s_add_cell (column_t *col, const char *section, const char *figure, char *value)
     cell->section = strdup (section);
     cell->figure = strdup (figure);
     cell->value = value;
+    cell->fraction = fraction;
     return cell->section && cell->figure ? 0 : -1;
 }
 
@@ -233,8 +236,9 @@ s_is_suppressed (const msgpack_object *obj)
 }
 
 //  Whether a figure is a fraction (a rate, share, mean, median or extreme,
-//  proto/reporting.md's F): suppressed, it prints as a word, since "<5" in
-//  place of a mean or a rate reads as a value.
+//  proto/reporting.md's F): suppressed, a table prints it as a word, since
+//  "<5" in place of a mean or a rate reads as a value. (CSV keeps "<k" for
+//  both, as the dashboard's CSV download does.)
 static bool
 s_is_fraction (const char *figure)
 {
@@ -277,13 +281,12 @@ s_flatten (column_t *col, const char *section, const char *path,
         return 0;
     }
     char *value = NULL;
-    if (s_is_suppressed (obj) && s_is_fraction (path))
-        value = strdup (REPORT_SUPPRESSED);
-    else if (s_is_suppressed (obj))
+    if (s_is_suppressed (obj))
         value = zsys_sprintf ("<%" PRId64, k);
     else if (obj->type != MSGPACK_OBJECT_NIL)
         value = json_from_msgpack (obj);
-    return s_add_cell (col, section, path, value);
+    return s_add_cell (col, section, path, value,
+                       s_is_suppressed (obj) && s_is_fraction (path));
 }
 
 static int
@@ -315,15 +318,16 @@ s_column_free (column_t *col)
     memset (col, 0, sizeof *col);
 }
 
-//  The value of the figure in col, "0" for a label the office never had
-//  (deferral reasons appear only where they occur), NULL for null.
+//  The value of the figure in col as a table shows it, "0" for a label the
+//  office never had (deferral reasons appear only where they occur), NULL
+//  for null.
 static const char *
 s_lookup (const column_t *col, const cell_t *like)
 {
     for (size_t i = 0; i < col->count; i++)
         if (strcmp (col->cells[i].section, like->section) == 0
             && strcmp (col->cells[i].figure, like->figure) == 0)
-            return col->cells[i].value;
+            return col->cells[i].fraction ? REPORT_SUPPRESSED : col->cells[i].value;
     return "0";
 }
 
