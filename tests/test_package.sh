@@ -83,9 +83,11 @@ print(line, "|", want) if line != want else None
 sys.exit(0 if line == want else 1)
 PY
 check "opstap --help on stdout" bash -c "'$opstap' --help | grep -q '^usage: opstap'"
-# (In a directory of their own: opstap-reporting prepares its store in
-# ./var before it reads its options.)
+# (In a directory of their own, and without the dashboard's port:
+# opstap-reporting prepares its store in ./var and starts its dashboard
+# before it reads its options.)
 mkdir -p "$tmp/cwd"
+export OPSTAP_WEB_PORT=0
 for s in "${services[@]}" storecheck; do
   check "opstap-$s --version" \
     bash -c "cd '$tmp/cwd' && '$root/usr/bin/opstap-$s' --version | grep -q '^opstap-$s '"
@@ -104,6 +106,7 @@ PY
 check "the packaged directory file lists the five instances" \
   test "$(grep -cE '^(intake|training|placement|feedback|reporting) ' "$tmp/directory.conf")" -eq 5
 export OPSTAP_CONFIG="$tmp/directory.conf"
+unset OPSTAP_WEB_PORT
 mkdir -p "$tmp/state"
 for s in "${services[@]}"; do
   (cd "$tmp/state" && exec "$root/usr/bin/opstap-$s" --instance "$s" --data "$tmp/state") \
