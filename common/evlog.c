@@ -12,6 +12,43 @@
 
 STORE_TABLE (evlog_events, "events");
 STORE_TABLE (evlog_subjects, "subjects");
+STORE_TABLE (evlog_stream, "stream");
+
+int
+evlog_epoch (store_tx_t *tx, char out[EVLOG_EPOCH_SIZE])
+{
+    const void *val;
+    size_t vlen;
+    out[0] = 0;
+    int rc = store_get (tx, evlog_stream, "epoch", 5, &val, &vlen);
+    if (rc == 0 && vlen < EVLOG_EPOCH_SIZE) {
+        memcpy (out, val, vlen);
+        out[vlen] = 0;
+    }
+    return rc < 0 ? -1 : 0;
+}
+
+int
+evlog_epoch_ensure (store_tx_t *tx)
+{
+    char epoch[EVLOG_EPOCH_SIZE];
+    if (evlog_epoch (tx, epoch))
+        return -1;
+    if (*epoch)
+        return 0;
+    //  Letters a-p of 80 random bits, as tokens are made.
+    zuuid_t *uuid = zuuid_new ();
+    const byte *data = zuuid_data (uuid);
+    uint64_t high = 0, low = 0;
+    for (int i = 0; i < 5; i++) {
+        high = (high << 8) | data[i];
+        low = (low << 8) | data[8 + i];
+    }
+    zuuid_destroy (&uuid);
+    codec_letters (high, 10, epoch);
+    codec_letters (low, 10, epoch + 10);
+    return store_put (tx, evlog_stream, "epoch", 5, epoch, 20);
+}
 
 uint64_t
 evlog_head (store_tx_t *tx)
@@ -150,10 +187,13 @@ evlog_replay_filtered (store_tx_t *tx, uint64_t from, uint32_t max,
     if (rc == 0) {
         msgpack_packer pk;
         msgpack_packer_init (&pk, out, msgpack_sbuffer_write);
-        msgpack_pack_map (&pk, 4);
+        char epoch[EVLOG_EPOCH_SIZE];
+        evlog_epoch (tx, epoch);
+        msgpack_pack_map (&pk, 5);
         pk_kv_bool (&pk, "ok", true);
         pk_kv_uint (&pk, "head", evlog_head (tx));
         pk_kv_uint (&pk, "next", r.next);
+        pk_kv_str (&pk, "epoch", epoch);
         pk_str (&pk, "events");
         msgpack_pack_array (&pk, r.count);
         if (r.events.size)

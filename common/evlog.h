@@ -12,8 +12,10 @@
 //  The stream (seq -> event) and the subject index (subject NUL seq ->
 //  ""), unless a service keeps the index in a table of its own. A
 //  service's store must hold both (EVLOG_TABLES).
-extern const store_table_t evlog_events[1], evlog_subjects[1];
-#define EVLOG_TABLES evlog_events, evlog_subjects
+//  The stream's identity is in a table of its own ("epoch" -> 20 letters).
+extern const store_table_t evlog_events[1], evlog_subjects[1], evlog_stream[1];
+#define EVLOG_TABLES     evlog_events, evlog_subjects, evlog_stream
+#define EVLOG_EPOCH_SIZE 21
 
 typedef struct {
     const char *service;
@@ -32,12 +34,20 @@ typedef struct {
 //  out (cleared first). Returns its seq, 0 on failure.
 uint64_t evlog_append (store_tx_t *tx, const evlog_meta_t *meta, const kv_t *fields,
                        msgpack_sbuffer *out);
+//  The stream's epoch: made once, when the store has none (a new store, or
+//  one written before epochs), and kept with it. A subscriber that finds
+//  another epoch than the one it followed knows the producer's stream was
+//  reset (proto/PROTOCOL.md). Call once in a write transaction at start.
+int evlog_epoch_ensure (store_tx_t *tx);
+//  The epoch into out, "" when none was made yet.
+int evlog_epoch (store_tx_t *tx, char out[EVLOG_EPOCH_SIZE]);
 //  Last seq stored, 0 when none.
 uint64_t evlog_head (store_tx_t *tx);
 //  The most events a replay request may ask for (proto/PROTOCOL.md).
 #define EVLOG_REPLAY_MAX 1000
 
-//  Packs the replay reply {ok, head, events} for events from seq on.
+//  Packs the replay reply {ok, head, next, epoch, events} for events from
+//  seq on.
 int evlog_replay (store_tx_t *tx, uint64_t from, uint32_t max, msgpack_sbuffer *out);
 //  Whether a subscriber may see an event of this office.
 typedef bool (evlog_filter_fn) (const char *office, void *arg);

@@ -374,7 +374,9 @@ static int
 s_prepare (store_tx_t *tx, void *arg)
 {
     const service_def_t *def = (const service_def_t *) arg;
-    return def->prepare (tx, def->state);
+    if (evlog_epoch_ensure (tx))
+        return -1;
+    return def->prepare ? def->prepare (tx, def->state) : 0;
 }
 
 //  The parts that run commands, once the store, the trail and the sockets
@@ -385,7 +387,7 @@ s_open_runtime (service_t *self, char *err, size_t errlen)
     uint64_t head = 0;
     oerr_t oerr = {ERR_NONE, "", "", false};
     const service_def_t *def = self->args.def;
-    if ((def->prepare && store_write (self->store, s_prepare, (void *) def, &oerr))
+    if (store_write (self->store, s_prepare, (void *) def, &oerr)
         || store_read (self->store, s_read_head, &head, &oerr)) {
         if (!*oerr.message)
             snprintf (oerr.message, sizeof oerr.message,

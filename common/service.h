@@ -80,6 +80,10 @@ zactor_t *service_start (const service_def_t *def, const service_opts_t *opts, c
 //  Runs a service as a process: parses --instance, --config, --data, starts
 //  it and stops it cleanly on SIGINT or SIGTERM. Returns the exit code.
 int service_main (const service_def_t *def, int argc, char *argv[]);
+//  When argv asks for --help (-h) or --version, prints it and returns 1,
+//  before anything is opened or bound; 0 when it does not. service_main
+//  asks first; a main that opens something of its own asks before that.
+int service_main_info (const char *service, int argc, char *argv[]);
 
 //  For handlers.
 store_tx_t *cmd_tx (cmd_ctx_t *ctx);

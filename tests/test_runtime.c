@@ -250,6 +250,17 @@ test_replay_refusals (fixture_t *f)
     r = tk_expect (client, NULL, "{\"cmd\":\"replay\",\"from\":10,\"max\":3}");
     CHECK (tk_get (r, "events") && tk_get (r, "events")->via.array.size == 3);
     CHECK (tk_int (r, "events.0.seq") == 10 && tk_int (r, "events.2.seq") == 12);
+    //  The stream's identity: 20 letters, the same after a restart.
+    char epoch[32];
+    snprintf (epoch, sizeof epoch, "%s", tk_str (r, "epoch"));
+    CHECK (strlen (epoch) == 20 && strspn (epoch, "abcdefghijklmnop") == 20);
+    tk_msg_destroy (&r);
+    tk_client_destroy (&client);
+    zactor_destroy (&f->intake);
+    f->intake = s_start (f, intake_service (), "intake");
+    client = tk_client_new (f->in->replay);
+    r = tk_expect (client, NULL, "{\"cmd\":\"replay\",\"from\":1,\"max\":1}");
+    CHECK (streq (tk_str (r, "epoch"), epoch));
     tk_msg_destroy (&r);
     tk_client_destroy (&client);
 }

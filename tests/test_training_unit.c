@@ -91,7 +91,9 @@ static void
 test_apply (const char *dir, const service_def_t *def)
 {
     const store_table_t *tables[24] = {EVLOG_TABLES, rids_table, OUTBOX_TABLES};
-    size_t count = 4;
+    size_t count = 0;
+    while (tables[count])
+        count++;
     for (const store_table_t *const *t = def->tables; *t && count < 23; t++)
         tables[count++] = *t;
     char *path = zsys_sprintf ("%s/unit", dir);

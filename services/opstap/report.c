@@ -12,7 +12,9 @@
 #include <errno.h>
 
 #define REPORT_STATUS_MS 2000
-#define REPORT_ATTEMPTS  2
+//  A suppressed fraction in tables and CSV (a suppressed count is "<k").
+#define REPORT_SUPPRESSED "suppressed"
+#define REPORT_ATTEMPTS   2
 
 static const char *const s_followed[] = {"intake", "training", "placement", "feedback",
                                          NULL};
@@ -31,7 +33,8 @@ typedef struct {
 typedef struct {
     char *section;
     char *figure;
-    char *value; //  NULL when the figure is null
+    char *value;   //  NULL when the figure is null
+    bool fraction; //  a suppressed fraction: a table says so in words
 } cell_t;
 
 //  One office (or the total) flattened.
@@ -174,6 +177,8 @@ s_ask (opstap_t *opstap, client_t *client, const args_t *args)
         fprintf (stderr, "opstap: the directory lists no reporting instance\n");
         return NULL;
     }
+    if (opstap_handshake (opstap, entry))
+        return NULL;
     msgpack_sbuffer body;
     msgpack_sbuffer_init (&body);
     msgpack_packer pk;
@@ -201,7 +206,8 @@ s_ask (opstap_t *opstap, client_t *client, const args_t *args)
 //  Flattening a section
 
 static int
-s_add_cell (column_t *col, const char *section, const char *figure, char *value)
+s_add_cell (column_t *col, const char *section, const char *figure, char *value,
+            bool fraction)
 {
     if (col->count == col->size) {
         size_t size = col->size ? col->size * 2 : 64;
@@ -217,6 +223,7 @@ s_add_cell (column_t *col, const char *section, const char *figure, char *value)
     cell->section = strdup (section);
     cell->figure = strdup (figure);
     cell->value = value;
+    cell->fraction = fraction;
     return cell->section && cell->figure ? 0 : -1;
 }
 
@@ -226,6 +233,34 @@ s_is_suppressed (const msgpack_object *obj)
     const msgpack_object *flag = obj_get (obj, "suppressed");
     return obj->type == MSGPACK_OBJECT_MAP && obj->via.map.size == 1 && flag
            && flag->type == MSGPACK_OBJECT_BOOLEAN && flag->via.boolean;
+}
+
+//  Whether a figure is a fraction (a rate, share, mean, median or extreme,
+//  proto/reporting.md's F): suppressed, a table prints it as a word, since
+//  "<5" in place of a mean or a rate reads as a value. (CSV keeps "<k" for
+//  both, as the dashboard's CSV download does.)
+static bool
+s_is_fraction (const char *figure)
+{
+    static const char *const fractions[] = {"talks_per_client",
+                                            "attendance_rate",
+                                            "smart_share",
+                                            "paid_job_rate",
+                                            "mean_hours",
+                                            "median_days_to_paid_job",
+                                            "response_rate",
+                                            "mean",
+                                            "min",
+                                            "max",
+                                            NULL};
+    if (strncmp (figure, "attendance_by_meeting.", 22) == 0)
+        return true;
+    const char *dot = strrchr (figure, '.');
+    const char *leaf = dot ? dot + 1 : figure;
+    for (int i = 0; fractions[i]; i++)
+        if (strcmp (leaf, fractions[i]) == 0)
+            return true;
+    return false;
 }
 
 //  Adds the leaves under obj, their figure names joined by dots.
@@ -250,7 +285,8 @@ s_flatten (column_t *col, const char *section, const char *path,
         value = zsys_sprintf ("<%" PRId64, k);
     else if (obj->type != MSGPACK_OBJECT_NIL)
         value = json_from_msgpack (obj);
-    return s_add_cell (col, section, path, value);
+    return s_add_cell (col, section, path, value,
+                       s_is_suppressed (obj) && s_is_fraction (path));
 }
 
 static int
@@ -282,15 +318,16 @@ s_column_free (column_t *col)
     memset (col, 0, sizeof *col);
 }
 
-//  The value of the figure in col, "0" for a label the office never had
-//  (deferral reasons appear only where they occur), NULL for null.
+//  The value of the figure in col as a table shows it, "0" for a label the
+//  office never had (deferral reasons appear only where they occur), NULL
+//  for null.
 static const char *
 s_lookup (const column_t *col, const cell_t *like)
 {
     for (size_t i = 0; i < col->count; i++)
         if (strcmp (col->cells[i].section, like->section) == 0
             && strcmp (col->cells[i].figure, like->figure) == 0)
-            return col->cells[i].value;
+            return col->cells[i].fraction ? REPORT_SUPPRESSED : col->cells[i].value;
     return "0";
 }
 
@@ -355,9 +392,11 @@ s_print_title (const msgpack_object *root)
     opstap_str (obj_get (root, "from"), from, sizeof from);
     opstap_str (obj_get (root, "to"), to, sizeof to);
     opstap_uint (obj_get (root, "k"), &k);
-    printf ("Report %s .. %s, k = %" PRIu64 " (\"<%" PRIu64 "\": fewer than %" PRIu64
-            " candidates; \"-\": nothing to compute it over)\n",
-            from, to, k, k, k);
+    printf ("Report %s .. %s, k = %" PRIu64 " (\"<%" PRIu64
+            "\": a count of fewer than %" PRIu64 " candidates;\n  \"" REPORT_SUPPRESSED
+            "\": a rate, mean, median or extreme over "
+            "fewer than %" PRIu64 " candidates; \"-\": nothing to compute it over)\n",
+            from, to, k, k, k, k);
 }
 
 //  Rows follow the total, which holds every figure any office has.
@@ -436,7 +475,8 @@ int
 opstap_report (opstap_t *opstap, int argc, char **argv)
 {
     args_t args;
-    if (s_parse_args (argc, argv, &args))
+    if (s_parse_args (argc, argv, &args)
+        || opstap_known_office (opstap, "reporting", args.office))
         return OPSTAP_EXIT_USAGE;
     zsys_handler_set (NULL);
     client_t *client = client_new (opstap->directory, opstap->keys);

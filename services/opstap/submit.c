@@ -247,6 +247,10 @@ s_exchange (submit_t *self, const dir_entry_t *target, msgpack_sbuffer *body,
         return s_local_error (self, "invalid_argument", "frame",
                               "line %zu: command larger than %d bytes", self->line,
                               OPSTAP_MAX_BODY);
+    //  A refused handshake is never answered: say so now, not after the
+    //  timeouts of every attempt.
+    if (opstap_handshake (self->opstap, target))
+        return -1;
     reply_t *reply =
         client_request (self->client, target, CLIENT_COMMAND, body->data, body->size, rid,
                         self->opstap->timeout_ms, SUBMIT_ATTEMPTS);

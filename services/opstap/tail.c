@@ -263,17 +263,18 @@ opstap_tail (opstap_t *opstap, int argc, char **argv)
     //  Only a follower ends on a signal by itself; otherwise Ctrl-C kills.
     if (!args.follow)
         zsys_handler_set (NULL);
+    if (opstap_known_service (opstap, args.service))
+        return OPSTAP_EXIT_USAGE;
     tail_t *self = tail_new (opstap, args.service, args.instance, args.from);
     int rc = TAIL_CAUGHT_UP;
     if (self->nsources == 0) {
-        if (args.instance)
-            fprintf (stderr, "opstap: no instance %s of service %s in the directory\n",
-                     args.instance, args.service);
-        else
-            fprintf (stderr, "opstap: no instance of service %s in the directory\n",
-                     args.service);
+        fprintf (stderr, "opstap: no instance %s of service %s in the directory\n",
+                 args.instance, args.service);
         rc = OPSTAP_EXIT_USAGE;
     }
+    for (size_t i = 0; i < self->nsources && rc == TAIL_CAUGHT_UP; i++)
+        if (opstap_handshake (opstap, self->sources[i].entry))
+            rc = OPSTAP_EXIT_USAGE;
     for (size_t i = 0; i < self->nsources && rc == TAIL_CAUGHT_UP; i++)
         rc = s_catch_up (self, &self->sources[i]);
     if (rc == TAIL_CAUGHT_UP)

@@ -6,6 +6,9 @@
 int
 main (int argc, char *argv[])
 {
+    //  Help and version before the dashboard binds its port.
+    if (service_main_info ("reporting", argc, argv))
+        return fflush (stdout) == 0 ? 0 : 1;
     //  k is read once, here: a bad one refuses to start.
     service_def_t *def = reporting_service_new (0);
     if (!def)
