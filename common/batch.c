@@ -330,7 +330,12 @@ batch_execute (batch_t *self, request_t **requests, size_t count)
     if (rc == 0)
         erasure_drain (parts->erasure);
     guard_flush (parts->guard);
-    telemetry_batch (parts->telemetry, count, rc == 0);
+    size_t commands = 0;
+    for (size_t i = 0; i < count; i++) {
+        const command_t *row = request_command (requests[i]);
+        commands += row && !(row->flags & CMD_QUERY) ? 1 : 0;
+    }
+    telemetry_batch (parts->telemetry, commands, rc == 0);
     for (size_t i = 0; i < count; i++) {
         request_publish (requests[i], parts->pub);
         s_finish (self, &requests[i]);

@@ -91,6 +91,8 @@ s_parse_id_field (request_t *self, const char *name, char *buf, size_t size,
     //  Checked as sent: a NUL inside would make buf a mere prefix of it.
     if (obj_str (value, buf, size) || strlen (buf) != value->via.str.size
         || !codec_valid_id (buf, strlen (buf)) || codec_bsn_like (buf, strlen (buf))) {
+        //  What was sent is not kept: nothing may log or echo it.
+        buf[0] = 0;
         char message[96];
         snprintf (message, sizeof message,
                   "%s must be an identifier (1-64 of A-Za-z0-9_.:-)", name);
@@ -371,11 +373,25 @@ request_log_refusal (request_t *self, request_log_t *log, const char *instance)
     }
     log->logged++;
     const oerr_t *err = &self->err;
-    //  Ids and codes only: a message may echo input, so it is not logged.
-    zsys_info ("event=command.refused instance=%s cmd=%s office=%s code=%s field=%s",
-               instance, *self->cmd ? self->cmd : "-", *self->office ? self->office : "-",
-               err_code_name (err->code),
-               err->field_from_input ? "(unknown)"
-               : *err->field         ? err->field
-                                     : "-");
+    //  Codes and ids only, as their syntax makes them safe; a value the
+    //  caller made up (a command no row has, an office refused) may be
+    //  anything, a name or an e-mail address, so only its length is
+    //  logged. A message may echo input: it is not logged either.
+    char cmd[CODEC_ID_MAX + 16], office[CODEC_ID_MAX + 16];
+    if (self->command)
+        snprintf (cmd, sizeof cmd, "%s", self->command->name);
+    else
+        snprintf (cmd, sizeof cmd, "unknown:%zu", strlen (self->cmd));
+    bool office_refused = streq (err->field, "office");
+    if (*self->office && !office_refused && self->command)
+        snprintf (office, sizeof office, "%s", self->office);
+    else
+        snprintf (office, sizeof office, *self->office ? "refused:%zu" : "-",
+                  strlen (self->office));
+    zsys_info (
+        "event=command.refused instance=%s cmd=%s office=%s rid=%s code=%s field=%s",
+        instance, cmd, office, *self->rid ? self->rid : "-", err_code_name (err->code),
+        err->field_from_input ? "(unknown)"
+        : *err->field         ? err->field
+                              : "-");
 }

@@ -1,6 +1,8 @@
 /*  schema - declarative validation of a command's fields.  */
 #include "schema.h"
 
+#include <time.h>
+
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -46,6 +48,37 @@ s_check_id (const char *p, size_t n, const char *path, oerr_t *err)
     return 0;
 }
 
+//  A date; of something that happened (past), not after tomorrow: a day's
+//  room for the clocks and Europe/Amsterdam's evening, which is the next
+//  day in UTC.
+static int
+s_check_date (const char *p, size_t n, bool past, const char *path, oerr_t *err)
+{
+    int32_t days;
+    if (codec_parse_date (p, n, &days) != 0)
+        return s_bad (err, path, "must be a real date YYYY-MM-DD");
+    int32_t today = (int32_t) (time (NULL) / 86400);
+    if (past && days > today + 1)
+        return s_bad (err, path, "lies in the future: a date of something that happened");
+    return 0;
+}
+
+//  An enum's value it does not know, and the values it does.
+static int
+s_unknown (const char *p, size_t n, const char *const *values, const char *path,
+           oerr_t *err)
+{
+    char known[320] = "";
+    size_t used = 0;
+    for (int i = 0; values[i] && used < sizeof known; i++)
+        used += (size_t) snprintf (known + used, sizeof known - used, "%s%s",
+                                   i ? ", " : "", values[i]);
+    bool text = codec_valid_utf8 (p, n);
+    return oerr_set (err, ERR_INVALID_ARGUMENT, path,
+                     "%s: unknown value '%.*s'; one of %s", path,
+                     text ? s_cut (p, n, 40) : 1, text ? p : "?", known);
+}
+
 static int
 s_check_str (const msgpack_object *v, const field_t *f, const char *path, oerr_t *err)
 {
@@ -63,16 +96,13 @@ s_check_str (const msgpack_object *v, const field_t *f, const char *path, oerr_t
     case F_TEXT:
         return n <= CODEC_TEXT_MAX ? 0 : s_bad (err, path, "is longer than 4000 bytes");
     case F_DATE:
-        return codec_parse_date (p, n, NULL) == 0
-                   ? 0
-                   : s_bad (err, path, "must be a real date YYYY-MM-DD");
+    case F_PAST:
+        return s_check_date (p, n, f->type == F_PAST, path, err);
     default:
         for (int i = 0; f->values[i]; i++)
             if (strlen (f->values[i]) == n && memcmp (f->values[i], p, n) == 0)
                 return 0;
-        return oerr_set (err, ERR_INVALID_ARGUMENT, path, "%s: unknown value '%.*s'",
-                         path, codec_valid_utf8 (p, n) ? s_cut (p, n, 40) : 1,
-                         codec_valid_utf8 (p, n) ? p : "?");
+        return s_unknown (p, n, f->values, path, err);
     }
 }
 

@@ -10,6 +10,7 @@ typedef enum {
     F_LABEL, //  short code or tag
     F_TEXT,  //  free text, stays in its store
     F_DATE,  //  YYYY-MM-DD
+    F_PAST,  //  YYYY-MM-DD of something that happened: not after tomorrow
     F_BOOL,
     F_INT,   //  integer in [min, max]
     F_NUM,   //  number in [min, max], a multiple of step when step > 0

@@ -590,10 +590,10 @@ s_actor (zsock_t *pipe, void *arg)
         zstr_sendf (pipe, "ERROR %s", err);
         return;
     }
-    zsys_info ("event=service.start service=%s instance=%s offices=%s head=%" PRIu64
+    zsys_info ("event=service.start instance=%s offices=%s head=%" PRIu64
                " command=%s metrics=%s",
-               args->def->service, args->entry.instance, args->entry.offices,
-               batch_head (self->batch), args->entry.command,
+               args->entry.instance, args->entry.offices, batch_head (self->batch),
+               args->entry.command,
                *telemetry_endpoint (self->telemetry)
                    ? telemetry_endpoint (self->telemetry)
                    : "-");

@@ -2,6 +2,8 @@
     options, starts the actor and stops it on SIGINT or SIGTERM.  */
 #include "service.h"
 
+#include "logline.h"
+
 #include "opstap_version.h"
 
 #include <signal.h>
@@ -161,8 +163,10 @@ service_main (const service_def_t *def, int argc, char *argv[])
     //  a store error, rather than the signal ending the process.
     signal (SIGXFSZ, SIG_IGN);
     zsys_set_logident (def->service);
-    //  czmq logs to stdout by default; a service's log belongs on stderr.
-    zsys_set_logstream (stderr);
+    //  czmq logs to stdout by default; a service's log belongs on stderr,
+    //  key=value from the first character (logline.h).
+    FILE *log = logline_stream ();
+    zsys_set_logstream (log ? log : stderr);
     char err[640];
     directory_t *directory = directory_new (opts.config, err, sizeof err);
     if (!directory) {
@@ -181,7 +185,7 @@ service_main (const service_def_t *def, int argc, char *argv[])
     zactor_t *actor = service_start (def, &sopts, err, sizeof err);
     directory_destroy (&directory);
     if (!actor) {
-        zsys_error ("event=start.error service=%s message=\"%s\"", def->service, err);
+        zsys_error ("event=start.error message=\"%s\"", err);
         return 1;
     }
     while (!zsys_interrupted)

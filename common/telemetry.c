@@ -70,6 +70,8 @@ telemetry_new (const dir_entry_t *entry, const char *service, char *err, size_t 
     }
     metrics_set (self->metrics, "opstap_service_info", 1, "service", service, "instance",
                  entry->instance, "offices", entry->offices, NULL);
+    //  A counter with no sample reads as no data, not as none failed.
+    metrics_add (self->metrics, "opstap_store_failures_total", 0, NULL);
     metrics_set_collector (self->metrics, s_collect, self);
     //  As with the dashboard, a port that cannot be bound costs the
     //  endpoint, not the service: commands matter more than their figures.
@@ -115,6 +117,7 @@ telemetry_command (telemetry_t *self, const char *cmd, const char *outcome,
 void
 telemetry_batch (telemetry_t *self, size_t count, bool ok)
 {
+    //  Queries alone commit nothing (report.summary): not a batch.
     if (count)
         metrics_observe (self->metrics, "opstap_commit_batch_size", (double) count, NULL);
     if (!ok)

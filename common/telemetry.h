@@ -36,8 +36,9 @@ int telemetry_attach (telemetry_t *self, zloop_t *loop, telemetry_read_fn *read,
 //  error code's name, and the milliseconds since it arrived.
 void telemetry_command (telemetry_t *self, const char *cmd, const char *outcome,
                         int64_t elapsed_ms);
-//  One transaction committed (or failed) with count commands; ok false when
-//  the store failed, which turns /health to 503 until a commit succeeds.
+//  One transaction committed (or failed) with count commands that change
+//  something (0: queries alone, not counted as a batch); ok false when the
+//  store failed, which turns /health to 503 until a commit succeeds.
 void telemetry_batch (telemetry_t *self, size_t count, bool ok);
 
 //  The read figures, from telemetry_read_fn.

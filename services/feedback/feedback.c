@@ -12,10 +12,10 @@
 
 static const field_t s_invite_fields[] = {OPT ("id", F_ID), REQ ("candidate", F_ID),
                                           ENUM ("about", true, survey_abouts),
-                                          REQ ("date", F_DATE), END};
+                                          REQ ("date", F_PAST), END};
 static const field_t s_respond_fields[] = {
     REQ ("survey", F_ID),
-    REQ ("date", F_DATE),
+    REQ ("date", F_PAST),
     OPT ("experience", F_TEXT),
     OPT ("yield", F_TEXT),
     {"grade", F_NUM, false, 1.0, 10.0, 0.5, NULL, NULL},
@@ -24,9 +24,9 @@ static const field_t s_survey_list_fields[] = {
     OPT ("candidate", F_ID), ENUM ("about", false, survey_abouts),
     ENUM ("status", false, survey_statuses), END};
 static const field_t s_report_fields[] = {OPT ("id", F_ID), REQ ("category", F_LABEL),
-                                          REQ ("text", F_TEXT), REQ ("date", F_DATE),
+                                          REQ ("text", F_TEXT), REQ ("date", F_PAST),
                                           END};
-static const field_t s_resolve_fields[] = {REQ ("id", F_ID), REQ ("date", F_DATE), END};
+static const field_t s_resolve_fields[] = {REQ ("id", F_ID), REQ ("date", F_PAST), END};
 static const field_t s_signal_list_fields[] = {ENUM ("status", false, signal_statuses),
                                                END};
 static const field_t s_id_fields[] = {REQ ("id", F_ID), END};

@@ -49,17 +49,17 @@ static const field_t s_register_fields[] = {
     MAP ("consent", true, s_consent_fields),
     MAP ("wishes", false, s_wishes_fields),
     MAP ("contact", false, s_contact_fields),
-    REQ ("date", F_DATE),
+    REQ ("date", F_PAST),
     END};
-static const field_t s_dated_fields[] = {REQ ("id", F_ID), REQ ("date", F_DATE), END};
+static const field_t s_dated_fields[] = {REQ ("id", F_ID), REQ ("date", F_PAST), END};
 static const field_t s_defer_fields[] = {REQ ("id", F_ID), REQ ("reason", F_LABEL),
-                                         REQ ("until", F_DATE), REQ ("date", F_DATE),
+                                         REQ ("until", F_DATE), REQ ("date", F_PAST),
                                          END};
 static const field_t s_reason_fields[] = {REQ ("id", F_ID), REQ ("reason", F_LABEL),
-                                          REQ ("date", F_DATE), END};
+                                          REQ ("date", F_PAST), END};
 static const field_t s_stage_fields[] = {
     REQ ("id", F_ID), ENUM ("stage", true, candidate_stages),
-    ENUM ("stagnation", false, candidate_stagnations), REQ ("date", F_DATE), END};
+    ENUM ("stagnation", false, candidate_stagnations), REQ ("date", F_PAST), END};
 static const field_t s_id_fields[] = {REQ ("id", F_ID), END};
 static const field_t s_list_fields[] = {ENUM ("status", false, intake_statuses), END};
 

@@ -26,18 +26,18 @@ static const field_t s_host_register_fields[] = {
     REQ ("sector", F_LABEL),
     REQ ("client_org", F_BOOL),
     MAP ("requirements", true, s_requirements_fields),
-    OPT ("date", F_DATE),
+    OPT ("date", F_PAST),
     END};
 static const field_t s_host_update_fields[] = {
     REQ ("id", F_ID), MAP ("requirements", true, s_requirements_fields),
-    OPT ("date", F_DATE), END};
+    OPT ("date", F_PAST), END};
 static const field_t s_vacancy_open_fields[] = {
     OPT ("id", F_ID),
     REQ ("host", F_ID),
     REQ ("function", F_LABEL),
     INT ("hours_min", true, PL_HOURS_MIN, PL_HOURS_MAX),
     INT ("hours_max", true, PL_HOURS_MIN, PL_HOURS_MAX),
-    OPT ("date", F_DATE),
+    OPT ("date", F_PAST),
     END};
 
 static const field_t s_propose_fields[] = {
@@ -48,23 +48,23 @@ static const field_t s_propose_fields[] = {
     REQ ("start", F_DATE),
     OPT ("supervisor", F_TEXT),
     OPT ("buddy", F_TEXT),
-    OPT ("date", F_DATE),
+    OPT ("date", F_PAST),
     END};
 static const field_t s_name_fields[] = {REQ ("id", F_ID), OPT ("supervisor", F_TEXT),
-                                        OPT ("buddy", F_TEXT), OPT ("date", F_DATE), END};
+                                        OPT ("buddy", F_TEXT), OPT ("date", F_PAST), END};
 static const field_t s_sign_fields[] = {REQ ("id", F_ID),
                                         ENUM ("agreement", true, placement_agreements),
-                                        REQ ("date", F_DATE), END};
-static const field_t s_dated_fields[] = {REQ ("id", F_ID), REQ ("date", F_DATE), END};
+                                        REQ ("date", F_PAST), END};
+static const field_t s_dated_fields[] = {REQ ("id", F_ID), REQ ("date", F_PAST), END};
 static const field_t s_contact_fields[] = {REQ ("id", F_ID),
                                            ENUM ("with", true, placement_contact_with),
-                                           REQ ("date", F_DATE), END};
+                                           REQ ("date", F_PAST), END};
 static const field_t s_extend_fields[] = {REQ ("id", F_ID), REQ ("until", F_DATE),
-                                          OPT ("date", F_DATE), END};
+                                          OPT ("date", F_PAST), END};
 static const field_t s_paid_job_fields[] = {
     ENUM ("employer_kind", true, paid_job_employer_kinds), INT ("hours", true, 1, 40),
     ENUM ("contract", true, paid_job_contracts), END};
-static const field_t s_end_fields[] = {REQ ("id", F_ID), REQ ("date", F_DATE),
+static const field_t s_end_fields[] = {REQ ("id", F_ID), REQ ("date", F_PAST),
                                        ENUM ("outcome", true, placement_outcomes),
                                        MAP ("paid_job", false, s_paid_job_fields), END};
 static const field_t s_id_fields[] = {REQ ("id", F_ID), END};

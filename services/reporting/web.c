@@ -373,6 +373,20 @@ s_handle (void *cls, struct MHD_Connection *conn, const char *url, const char *m
 
 //  --------------------------------------------------------------------------
 
+//  libmicrohttpd's own messages (a port it cannot bind, a connection it
+//  drops) in the service's log format, not as raw lines.
+static void
+s_mhd_log (void *arg, const char *fmt, va_list args)
+{
+    (void) arg;
+    char text[512];
+    vsnprintf (text, sizeof text, fmt, args);
+    for (char *c = text; *c; c++)
+        if (*c == '"' || *c == '\n')
+            *c = *c == '"' ? '\'' : ' ';
+    zsys_warning ("event=http.error message=\"%s\"", text);
+}
+
 web_t *
 web_new (const web_opts_t *opts, char *err, size_t errlen)
 {
@@ -391,7 +405,7 @@ web_new (const web_opts_t *opts, char *err, size_t errlen)
     self->daemon = MHD_start_daemon (
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, (uint16_t) opts->port, NULL,
         NULL, s_handle, self, MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned) 30, MHD_OPTION_END);
+        (unsigned) 30, MHD_OPTION_EXTERNAL_LOGGER, s_mhd_log, NULL, MHD_OPTION_END);
     if (!self->daemon) {
         snprintf (err, errlen, "cannot listen on 127.0.0.1:%d", opts->port);
         web_destroy (&self);

@@ -21,10 +21,10 @@ static const field_t s_expert_fields[] = {
     RANGE ("fte", F_NUM, 0, 1, 0.01),
     LIST ("experience", F_LABELS, true, TR_TAGS_MAX),
     RANGE ("max_caseload", F_INT, 0, 200, 0),
-    OPT ("date", F_DATE),
+    OPT ("date", F_PAST),
     END};
 static const field_t s_assign_fields[] = {REQ ("expert", F_ID), REQ ("candidate", F_ID),
-                                          REQ ("date", F_DATE), END};
+                                          REQ ("date", F_PAST), END};
 static const field_t s_suggest_fields[] = {
     REQ ("candidate", F_ID), LIST ("wanted", F_LABELS, false, TR_TAGS_MAX), END};
 static const field_t s_activity_fields[] = {
@@ -34,7 +34,7 @@ static const field_t s_activity_fields[] = {
     RANGE ("minutes", F_INT, 1, TR_MINUTES_MAX, 0),
     ENUM ("setting", true, tr_settings),
     OPT ("candidate", F_ID),
-    REQ ("date", F_DATE),
+    REQ ("date", F_PAST),
     END};
 static const field_t s_activities_fields[] = {REQ ("expert", F_ID), OPT ("from", F_DATE),
                                               OPT ("to", F_DATE), END};
@@ -42,12 +42,12 @@ static const field_t s_cohort_fields[] = {
     OPT ("id", F_ID), ENUM ("trainer_kind", true, tr_trainer_kinds),
     REQ ("trainer", F_ID), REQ ("start", F_DATE), END};
 static const field_t s_enroll_fields[] = {REQ ("cohort", F_ID), REQ ("candidate", F_ID),
-                                          OPT ("date", F_DATE), END};
+                                          OPT ("date", F_PAST), END};
 static const field_t s_cohort_dated_fields[] = {REQ ("cohort", F_ID),
-                                                REQ ("date", F_DATE), END};
+                                                REQ ("date", F_PAST), END};
 static const field_t s_meeting_fields[] = {
     REQ ("cohort", F_ID), RANGE ("number", F_INT, 1, TR_MEETINGS, 0),
-    REQ ("date", F_DATE), LIST ("present", F_IDS, true, TR_MEMBERS_MAX), END};
+    REQ ("date", F_PAST), LIST ("present", F_IDS, true, TR_MEMBERS_MAX), END};
 static const field_t s_cohort_only_fields[] = {REQ ("cohort", F_ID), END};
 static const field_t s_id_fields[] = {REQ ("id", F_ID), END};
 static const field_t s_candidates_fields[] = {ENUM ("status", false, intake_statuses),
@@ -64,15 +64,15 @@ static const field_t s_goal_fields[] = {
     REQ ("situation", F_TEXT),  REQ ("task", F_TEXT),
     REQ ("action", F_TEXT),     REQ ("result", F_TEXT),
     REQ ("reflection", F_TEXT), MAP ("smart", true, s_smart_fields),
-    OPT ("date", F_DATE),       END};
+    OPT ("date", F_PAST),       END};
 static const field_t s_revise_fields[] = {
     REQ ("id", F_ID),           OPT ("goal", F_TEXT),
     OPT ("situation", F_TEXT),  OPT ("task", F_TEXT),
     OPT ("action", F_TEXT),     OPT ("result", F_TEXT),
     OPT ("reflection", F_TEXT), MAP ("smart", false, s_smart_some_fields),
-    OPT ("date", F_DATE),       END};
+    OPT ("date", F_PAST),       END};
 static const field_t s_reflection_fields[] = {REQ ("goal", F_ID),
-                                              REQ ("date", F_DATE),
+                                              REQ ("date", F_PAST),
                                               REQ ("action_taken", F_TEXT),
                                               REQ ("went_well", F_TEXT),
                                               REQ ("could_improve", F_TEXT),
