@@ -13,6 +13,8 @@ struct _batch_t {
 struct _cmd_ctx_t {
     batch_t *batch;
     request_t *request;
+    person_t person;
+    bool as; //  person holds who the request is made as
     const command_t *command;
     const rid_key_t *rid; //  NULL when the command has no rid
     store_tx_t *tx;
@@ -98,6 +100,31 @@ const char *
 cmd_caller (cmd_ctx_t *ctx)
 {
     return request_caller_name (ctx->request);
+}
+
+const person_t *
+cmd_person (cmd_ctx_t *ctx)
+{
+    return ctx->as ? &ctx->person : NULL;
+}
+
+//  A request made as a person: who they are, what their role and offices
+//  allow, and the service's rule for the record. 0, or -1 after cmd_fail.
+static int
+s_person (cmd_ctx_t *ctx)
+{
+    const char *as = request_as (ctx->request);
+    if (!*as)
+        return 0;
+    int rc = persons_get (ctx->tx, as, &ctx->person);
+    if (rc < 0)
+        return cmd_store_fail (ctx);
+    if (rc == 1)
+        return cmd_fail (ctx, ERR_FORBIDDEN, "as", "%s is not known here", as);
+    ctx->as = true;
+    if (persons_permit (&ctx->person, ctx->command, cmd_office (ctx), &ctx->err))
+        return -1;
+    return ctx->command->may ? ctx->command->may (ctx) : 0;
 }
 
 kv_t *
@@ -242,13 +269,23 @@ s_run_one (batch_t *self, run_t *run, store_tx_t *tx, request_t *request)
         return;
     rid_key_t rid;
     bool has_rid = *request_rid (request);
-    if (has_rid) {
-        rids_key (request, self->parts.def->index, self->parts.def->subject, &rid);
-        if (rids_recall (tx, request, &rid))
-            return;
-    }
     cmd_ctx_t ctx;
     s_ctx_init (&ctx, self, request, has_rid ? &rid : NULL);
+    //  Who may is asked before a remembered reply is given: it reads only.
+    ctx.tx = tx;
+    if (s_person (&ctx)) {
+        if (!store_failed (tx))
+            request_fail (request, &ctx.err);
+        s_ctx_done (&ctx);
+        return;
+    }
+    if (has_rid) {
+        rids_key (request, self->parts.def->index, self->parts.def->subject, &rid);
+        if (rids_recall (tx, request, &rid)) {
+            s_ctx_done (&ctx);
+            return;
+        }
+    }
     if (store_step (tx, &run->steps, s_run_handler, &ctx) != 0 && !store_failed (tx)
         && !run->steps.redo) {
         //  When the store failed (a full map) or the batch runs again
@@ -347,7 +384,7 @@ s_run_direct (store_tx_t *tx, void *arg)
 {
     cmd_ctx_t *ctx = (cmd_ctx_t *) arg;
     ctx->tx = tx;
-    if (ctx->command->handler (ctx) != 0)
+    if (s_person (ctx) || ctx->command->handler (ctx) != 0)
         return -1;
     s_pack_ok (ctx, request_reply (ctx->request));
     return 0;

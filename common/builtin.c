@@ -104,8 +104,8 @@ s_erase_check (cmd_ctx_t *ctx)
 
 const command_t builtin_rows[] = {
     {"service.status", s_status_fields, s_status,
-     S_BUILTIN | CMD_UNAUDITED | CMD_INSTANCE, R_ANYONE},
-    {"audit.list", s_audit_fields, s_audit_list, S_BUILTIN, R_OPERATOR},
+     S_BUILTIN | CMD_UNAUDITED | CMD_INSTANCE, R_ANYONE, NULL},
+    {"audit.list", s_audit_fields, s_audit_list, S_BUILTIN, R_OPERATOR, NULL},
     {"erase.check", s_erase_fields, s_erase_check, S_BUILTIN | CMD_NO_RECORD,
-     R_COORDINATOR | R_OPERATOR | R_SERVICE},
-    {NULL, NULL, NULL, 0, 0}};
+     R_COORDINATOR | R_OPERATOR | R_SERVICE, NULL},
+    {NULL, NULL, NULL, 0, 0, NULL}};

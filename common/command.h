@@ -41,6 +41,10 @@ typedef struct {
     cmd_handler_fn *handler;
     unsigned flags; //  CMD_*
     unsigned roles; //  R_* of the roles that may send it (policy.h)
+    //  For a request made as a person (persons.h) whose role and office
+    //  passed: whether the record is theirs to touch. 0, or -1 after
+    //  cmd_fail (forbidden); NULL when the role says enough.
+    cmd_handler_fn *may;
 } command_t;
 
 #endif

@@ -130,15 +130,33 @@ s_refuse (request_t *request, const char *field, const char *message)
     return -1;
 }
 
+//  A request made as a person: only the gateway acts for persons, and the
+//  service checks the person's own rights in the batch (persons.h).
+static int
+s_admit_as (request_t *request, const caller_t *caller)
+{
+    if (caller && caller->role != ROLE_GATEWAY)
+        return s_refuse (request, "as", "only the gateway acts for persons");
+    //  The trail names the person; the key stays the gateway's.
+    request_set_caller (request, request_caller_key (request), request_as (request));
+    return 0;
+}
+
 int
 guard_admit (guard_t *self, request_t *request, const char *key)
 {
-    if (!self->policy)
-        return request_failed (request) ? -1 : 0;
-    const caller_t *caller = policy_caller (self->policy, key);
-    request_set_caller (request, key, caller ? caller->name : "");
+    const caller_t *caller = self->policy ? policy_caller (self->policy, key) : NULL;
+    if (self->policy)
+        request_set_caller (request, key, caller ? caller->name : "");
     if (request_failed (request))
         return -1;
+    if (*request_as (request)) {
+        if (self->policy && !caller)
+            return s_refuse (request, NULL, "this key is unknown or revoked");
+        return s_admit_as (request, caller);
+    }
+    if (!self->policy)
+        return 0;
     const command_t *row = request_command (request);
     if (!caller)
         return s_refuse (request, NULL, "this key is unknown or revoked");

@@ -15,8 +15,8 @@ struct _policy_t {
 };
 
 static const char *const s_role_names[ROLE_COUNT] = {
-    "coordinator", "trainer",  "expert",     "host_supervisor",
-    "manager",     "operator", "subscriber", "service"};
+    "coordinator", "trainer",    "expert",  "host_supervisor", "manager",
+    "operator",    "subscriber", "service", "gateway"};
 
 //  What each role may do is in the rows of the services' dispatch tables
 //  (command.h); the streams are not a command, so their readers are here.
@@ -31,6 +31,8 @@ policy_role_name (role_t role)
 int
 policy_role_parse (const char *name)
 {
+    if (streq (name, "data"))
+        return ROLE_SUBSCRIBER;
     for (int i = 0; i < ROLE_COUNT; i++)
         if (streq (name, s_role_names[i]))
             return i;

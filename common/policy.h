@@ -27,6 +27,9 @@ typedef enum {
     ROLE_OPERATOR,
     ROLE_SUBSCRIBER,
     ROLE_SERVICE,
+    //  The HTTP gateway: acts for persons ("as"), or sends the rows that
+    //  name it (logging in).
+    ROLE_GATEWAY,
     ROLE_COUNT
 } role_t;
 
@@ -40,6 +43,7 @@ typedef enum {
 #define R_OPERATOR        ROLE_BIT (ROLE_OPERATOR)
 #define R_SUBSCRIBER      ROLE_BIT (ROLE_SUBSCRIBER)
 #define R_SERVICE         ROLE_BIT (ROLE_SERVICE)
+#define R_GATEWAY         ROLE_BIT (ROLE_GATEWAY)
 #define R_ANYONE          (ROLE_BIT (ROLE_COUNT) - 1)
 
 typedef struct {
@@ -75,7 +79,7 @@ bool policy_may_replay (const caller_t *caller);
 bool policy_office (const caller_t *caller, const char *office);
 
 const char *policy_role_name (role_t role);
-//  -1 for an unknown name.
+//  -1 for an unknown name. "data" is the subscriber's other name.
 int policy_role_parse (const char *name);
 
 #endif

@@ -5,7 +5,7 @@
 #include "request.h"
 #include "schema.h"
 
-static const char *const s_envelope[] = {"cmd", "rid", "office", "after", NULL};
+static const char *const s_envelope[] = {"cmd", "rid", "office", "after", "as", NULL};
 
 static const field_t s_replay_fields[] = {
     {"from", F_INT, true, 1, 9007199254740992.0, 0, NULL, NULL},
@@ -20,8 +20,8 @@ s_no_handler (cmd_ctx_t *ctx)
 }
 
 //  The endpoint's one row: it runs no handler (replay_serve answers it).
-static const command_t s_replay = {"replay", s_replay_fields, s_no_handler,
-                                   CMD_QUERY | CMD_ANY_OFFICE, 0};
+static const command_t s_replay = {
+    "replay", s_replay_fields, s_no_handler, CMD_QUERY | CMD_ANY_OFFICE, 0, NULL};
 
 const command_t *
 replay_resolve (const char *cmd, void *arg, oerr_t *err)

@@ -10,6 +10,7 @@ struct _request_t {
     const command_t *command;
     char rid[CODEC_ID_MAX + 1];
     char office[CODEC_ID_MAX + 1];
+    char as[CODEC_ID_MAX + 1];
     position_t after[REQUEST_AFTER_MAX];
     size_t after_count;
     int64_t arrived;
@@ -123,7 +124,8 @@ s_parse_envelope (request_t *self, request_resolve_fn *resolve, void *arg)
         return -1;
     }
     bool optional = (self->command->flags & CMD_ANY_OFFICE) != 0;
-    if (s_parse_id_field (self, "office", self->office, sizeof self->office, !optional))
+    if (s_parse_id_field (self, "office", self->office, sizeof self->office, !optional)
+        || s_parse_id_field (self, "as", self->as, sizeof self->as, false))
         return -1;
     return s_parse_after (self, obj_get (request_body (self), "after"));
 }
@@ -214,6 +216,12 @@ const char *
 request_office (request_t *self)
 {
     return self->office;
+}
+
+const char *
+request_as (request_t *self)
+{
+    return self->as;
 }
 
 const msgpack_object *

@@ -45,6 +45,8 @@ const char *request_cmd (request_t *self);
 const command_t *request_command (request_t *self);
 const char *request_rid (request_t *self);
 const char *request_office (request_t *self);
+//  The person the caller acts for ("as", the gateway's), "" when none.
+const char *request_as (request_t *self);
 const msgpack_object *request_body (request_t *self);
 size_t request_after_count (request_t *self);
 const position_t *request_after (request_t *self, size_t index);

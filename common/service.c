@@ -25,7 +25,7 @@
 #define SERVICE_RESERVE_MAX  (8UL * 1024 * 1024)
 #define SERVICE_RESERVE_STEP (1UL * 1024 * 1024)
 
-static const char *const s_envelope[] = {"cmd", "rid", "office", "after", NULL};
+static const char *const s_envelope[] = {"cmd", "rid", "office", "after", "as", NULL};
 
 //  --------------------------------------------------------------------------
 //  From arrival to the batch
@@ -186,13 +186,15 @@ s_on_retention (zloop_t *loop, int timer_id, void *arg)
 //  --------------------------------------------------------------------------
 //  Following other streams
 
-//  A consumer's apply: erasures are the runtime's (erasure.h), every other
-//  event the service's.
+//  A consumer's apply: erasures and persons are the runtime's (erasure.h,
+//  persons.h), every other event the service's.
 static int
 s_apply (store_tx_t *tx, const msgpack_object *event, void *arg)
 {
     service_t *self = (service_t *) arg;
     int rc = erasure_apply_event (self->erasure, tx, event);
+    if (rc == 1)
+        rc = persons_apply (tx, event);
     if (rc != 1)
         return rc;
     const service_def_t *def = self->args.def;
@@ -340,7 +342,7 @@ s_open_store (service_t *self, char *err, size_t errlen)
 {
     const store_table_t **tables = self->tables;
     const store_table_t *const own[] = {EVLOG_TABLES, CONSUMER_TABLES, rids_table,
-                                        OUTBOX_TABLES};
+                                        OUTBOX_TABLES, PERSONS_TABLES};
     size_t count = sizeof own / sizeof own[0];
     memcpy (tables, own, sizeof own);
     for (const store_table_t *const *t = self->args.def->tables; t && *t; t++) {
@@ -497,9 +499,13 @@ s_open_consumers (service_t *self, char *err, size_t errlen)
     return 0;
 }
 
+//  Every service follows the gateway's stream, to learn who the persons
+//  are that the gateway acts for; and the streams its definition names.
 static bool
 s_follows (const service_def_t *def, const char *service)
 {
+    if (streq (service, PERSONS_SERVICE) && !streq (def->service, PERSONS_SERVICE))
+        return true;
     for (const char *const *f = def->follows; f && *f; f++)
         if (streq (*f, service))
             return true;

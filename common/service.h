@@ -16,6 +16,7 @@
 #include "directory.h"
 #include "kv.h"
 #include "schema.h"
+#include "persons.h"
 #include "store.h"
 
 //  Lists (as "id\0office" zchunks, at most max) the candidates whose
@@ -90,8 +91,12 @@ store_tx_t *cmd_tx (cmd_ctx_t *ctx);
 const msgpack_object *cmd_body (cmd_ctx_t *ctx);
 const char *cmd_office (cmd_ctx_t *ctx);
 void *cmd_state (cmd_ctx_t *ctx);
-//  The caller's name in the policy, "" without keys.
+//  The caller's name in the policy, or the person it acts for; "" when
+//  neither is known.
 const char *cmd_caller (cmd_ctx_t *ctx);
+//  The person the request is made as, NULL when none (a key of its own, or
+//  no keys at all).
+const person_t *cmd_person (cmd_ctx_t *ctx);
 kv_t *cmd_reply (cmd_ctx_t *ctx);
 int cmd_fail (cmd_ctx_t *ctx, err_code_t code, const char *field, const char *fmt, ...)
     __attribute__ ((format (printf, 4, 5)));

@@ -100,10 +100,10 @@ static const field_t s_note_fields[] = {{"id", F_ID, true, 0, 0, 0, NULL, NULL},
                                         {NULL, 0, false, 0, 0, 0, NULL, NULL}};
 
 static const command_t s_commands[] = {
-    {"follower.stats", s_no_fields, s_stats, CMD_QUERY | CMD_ANY_OFFICE, R_ANYONE},
-    {"follower.note", s_note_fields, s_note, 0, R_ANYONE},
-    {"follower.has_note", s_note_fields, s_has_note, CMD_QUERY, R_ANYONE},
-    {NULL, NULL, NULL, 0, 0}};
+    {"follower.stats", s_no_fields, s_stats, CMD_QUERY | CMD_ANY_OFFICE, R_ANYONE, NULL},
+    {"follower.note", s_note_fields, s_note, 0, R_ANYONE, NULL},
+    {"follower.has_note", s_note_fields, s_has_note, CMD_QUERY, R_ANYONE, NULL},
+    {NULL, NULL, NULL, 0, 0, NULL}};
 
 static const service_def_t s_follower = {.service = "follower",
                                          .tables = s_tables,

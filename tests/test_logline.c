@@ -44,7 +44,7 @@ static const command_t *
 s_one_row (const char *cmd, void *arg, oerr_t *err)
 {
     static const field_t none[] = {{NULL, 0, false, 0, 0, 0, NULL, NULL}};
-    static const command_t row = {"candidate.get", none, NULL, CMD_QUERY, 0};
+    static const command_t row = {"candidate.get", none, NULL, CMD_QUERY, 0, NULL};
     (void) arg;
     if (streq (cmd, row.name))
         return &row;

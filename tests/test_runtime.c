@@ -420,9 +420,9 @@ s_keeper_erase (cmd_ctx_t *ctx)
 static const field_t s_keeper_fields[] = {{"id", F_ID, true, 0, 0, 0, NULL, NULL},
                                           {NULL, 0, false, 0, 0, 0, NULL, NULL}};
 static const command_t s_keeper_rows[] = {
-    {"candidate.erase", s_keeper_fields, s_keeper_erase, CMD_ERASES, R_ANYONE},
-    {NULL, NULL, NULL, 0, 0}};
-static const command_t s_keeper_no_rows[] = {{NULL, NULL, NULL, 0, 0}};
+    {"candidate.erase", s_keeper_fields, s_keeper_erase, CMD_ERASES, R_ANYONE, NULL},
+    {NULL, NULL, NULL, 0, 0, NULL}};
+static const command_t s_keeper_no_rows[] = {{NULL, NULL, NULL, 0, 0, NULL}};
 
 static void
 s_keep (fixture_t *f, const command_t *rows, keeper_t *k)

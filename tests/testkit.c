@@ -304,14 +304,16 @@ static tk_msg_t *
 s_vexpect (const char *file, int line, tk_client_t *self, const char *code,
            const char *fmt, va_list args)
 {
-    tk_msg_t *reply = s_vcall (self, fmt, args);
+    char *text = zsys_vprintf (fmt, args);
+    tk_msg_t *reply = tk_call (self, "%s", text);
     bool as_expected = reply && (code ? streq (tk_code (reply), code) : tk_ok (reply));
     if (!as_expected) {
         char *json = tk_json (reply);
         fprintf (stderr, "  expected %s, got %s\n", code ? code : "ok", json);
         free (json);
     }
-    tk_check (as_expected, file, line, fmt);
+    tk_check (as_expected, file, line, text);
+    free (text);
     return reply;
 }
 

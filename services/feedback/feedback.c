@@ -38,14 +38,14 @@ static const field_t s_id_fields[] = {REQ ("id", F_ID), END};
 #define Q  CMD_QUERY
 
 static const command_t s_commands[] = {
-    {"survey.invite", s_invite_fields, survey_invite, 0, C},
-    {"survey.respond", s_respond_fields, survey_respond, 0, C},
-    {"survey.get", s_id_fields, survey_get, Q, C},
-    {"survey.list", s_survey_list_fields, survey_list, Q, C},
-    {"signal.report", s_report_fields, signal_report, 0, C | TE},
-    {"signal.resolve", s_resolve_fields, signal_resolve, 0, C},
-    {"signal.list", s_signal_list_fields, signal_list, Q, C},
-    {NULL, NULL, NULL, 0, 0}};
+    {"survey.invite", s_invite_fields, survey_invite, 0, C, NULL},
+    {"survey.respond", s_respond_fields, survey_respond, 0, C, NULL},
+    {"survey.get", s_id_fields, survey_get, Q, C, NULL},
+    {"survey.list", s_survey_list_fields, survey_list, Q, C, NULL},
+    {"signal.report", s_report_fields, signal_report, 0, C | TE, NULL},
+    {"signal.resolve", s_resolve_fields, signal_resolve, 0, C, NULL},
+    {"signal.list", s_signal_list_fields, signal_list, Q, C, NULL},
+    {NULL, NULL, NULL, 0, 0, NULL}};
 
 static const store_table_t *const s_tables[] = {fb_candidates, fb_surveys,
                                                 fb_by_candidate, fb_signals, NULL};

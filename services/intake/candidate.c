@@ -6,7 +6,7 @@
 #include "rids.h"
 
 //  Envelope keys that do not make two registrations different.
-static const char *const s_not_content[] = {"rid", "after", NULL};
+static const char *const s_not_content[] = {"rid", "after", "as", NULL};
 
 //  --------------------------------------------------------------------------
 //  Loading and saving

@@ -73,19 +73,19 @@ static const store_table_t *const s_tables[] = {intake_candidates, intake_regist
 #define S_COORD R_COORDINATOR
 
 static const command_t s_commands[] = {
-    {"candidate.register", s_register_fields, candidate_register, 0, S_COORD},
-    {"candidate.info_session", s_dated_fields, candidate_info_session, 0, S_COORD},
-    {"candidate.admit", s_dated_fields, candidate_admit, 0, S_COORD},
-    {"candidate.defer", s_defer_fields, candidate_defer, 0, S_COORD},
-    {"candidate.decline", s_reason_fields, candidate_decline, 0, S_COORD},
-    {"candidate.withdraw", s_reason_fields, candidate_withdraw, 0, S_COORD},
-    {"candidate.assess_stage", s_stage_fields, candidate_assess_stage, 0, S_COORD},
-    {"candidate.erase", s_id_fields, candidate_erase, CMD_ERASES, S_COORD},
+    {"candidate.register", s_register_fields, candidate_register, 0, S_COORD, NULL},
+    {"candidate.info_session", s_dated_fields, candidate_info_session, 0, S_COORD, NULL},
+    {"candidate.admit", s_dated_fields, candidate_admit, 0, S_COORD, NULL},
+    {"candidate.defer", s_defer_fields, candidate_defer, 0, S_COORD, NULL},
+    {"candidate.decline", s_reason_fields, candidate_decline, 0, S_COORD, NULL},
+    {"candidate.withdraw", s_reason_fields, candidate_withdraw, 0, S_COORD, NULL},
+    {"candidate.assess_stage", s_stage_fields, candidate_assess_stage, 0, S_COORD, NULL},
+    {"candidate.erase", s_id_fields, candidate_erase, CMD_ERASES, S_COORD, NULL},
     {"candidate.erase_complete", s_id_fields, candidate_erase_complete,
-     CMD_ERASES | CMD_ANY_OFFICE | CMD_NO_RECORD, S_COORD},
-    {"candidate.get", s_id_fields, candidate_get, CMD_QUERY, S_COORD},
-    {"candidate.list", s_list_fields, candidate_list, CMD_QUERY, S_COORD},
-    {NULL, NULL, NULL, 0, 0}};
+     CMD_ERASES | CMD_ANY_OFFICE | CMD_NO_RECORD, S_COORD, NULL},
+    {"candidate.get", s_id_fields, candidate_get, CMD_QUERY, S_COORD, NULL},
+    {"candidate.list", s_list_fields, candidate_list, CMD_QUERY, S_COORD, NULL},
+    {NULL, NULL, NULL, 0, 0, NULL}};
 
 static const service_def_t s_intake = {.service = "intake",
                                        .tables = s_tables,

@@ -83,19 +83,20 @@ static const char *const s_follows[] = {"intake", NULL};
 #define Q  CMD_QUERY
 
 static const command_t s_commands[] = {
-    {"host.register", s_host_register_fields, host_register, 0, C},
-    {"host.update", s_host_update_fields, host_update, 0, C | HS},
-    {"vacancy.open", s_vacancy_open_fields, vacancy_open, 0, C},
-    {"placement.propose", s_propose_fields, placement_propose, 0, C},
-    {"placement.name", s_name_fields, placement_name, 0, C},
-    {"placement.sign", s_sign_fields, placement_sign, 0, C | HS},
-    {"placement.start", s_dated_fields, placement_start, 0, C},
-    {"placement.contact", s_contact_fields, placement_contact, 0, C | HS},
-    {"placement.extend", s_extend_fields, placement_extend, 0, C},
-    {"placement.end", s_end_fields, placement_end, 0, C},
-    {"placement.get", s_id_fields, placement_get, Q, C | HS},
-    {"placement.match", s_match_fields, placement_match, Q, C},
-    {NULL, NULL, NULL, 0, 0}};
+    {"host.register", s_host_register_fields, host_register, 0, C, NULL},
+    {"host.update", s_host_update_fields, host_update, 0, C | HS, placement_may_host},
+    {"vacancy.open", s_vacancy_open_fields, vacancy_open, 0, C, NULL},
+    {"placement.propose", s_propose_fields, placement_propose, 0, C, NULL},
+    {"placement.name", s_name_fields, placement_name, 0, C, NULL},
+    {"placement.sign", s_sign_fields, placement_sign, 0, C | HS, placement_may_placement},
+    {"placement.start", s_dated_fields, placement_start, 0, C, NULL},
+    {"placement.contact", s_contact_fields, placement_contact, 0, C | HS,
+     placement_may_placement},
+    {"placement.extend", s_extend_fields, placement_extend, 0, C, NULL},
+    {"placement.end", s_end_fields, placement_end, 0, C, NULL},
+    {"placement.get", s_id_fields, placement_get, Q, C | HS, placement_may_placement},
+    {"placement.match", s_match_fields, placement_match, Q, C, NULL},
+    {NULL, NULL, NULL, 0, 0, NULL}};
 
 static const service_def_t s_placement = {.service = "placement",
                                           .tables = s_tables,

@@ -28,7 +28,7 @@ const char *const paid_job_contracts[] = {"permanent", "temporary",     "on_call
                                           "agency",    "self_employed", NULL};
 
 //  Envelope keys that do not make two create commands different.
-static const char *const s_not_content[] = {"rid", "after", NULL};
+static const char *const s_not_content[] = {"rid", "after", "as", NULL};
 
 //  --------------------------------------------------------------------------
 //  Packing, one pair of functions per kind

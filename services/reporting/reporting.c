@@ -25,8 +25,8 @@ static const char *const s_follows[] = {"intake", "training", "placement", "feed
 
 static const command_t s_commands[] = {{"report.summary", s_summary_fields,
                                         report_summary, CMD_QUERY | CMD_ANY_OFFICE,
-                                        S_READERS},
-                                       {NULL, NULL, NULL, 0, 0}};
+                                        S_READERS, NULL},
+                                       {NULL, NULL, NULL, 0, 0, NULL}};
 
 int64_t
 reporting_k (void)

@@ -122,6 +122,7 @@ s_forget (store_tx_t *tx, const char *id)
     }
     zlistx_destroy (&links);
     if (rc || store_del_prefix (tx, tr_links, prefix, plen)
+        || store_del_prefix (tx, tr_placed, prefix, plen)
         || store_del (tx, tr_candidates, id, strlen (id)))
         return -1;
     return 0;

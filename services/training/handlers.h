@@ -29,6 +29,17 @@ int goal_set (cmd_ctx_t *ctx);
 int goal_revise (cmd_ctx_t *ctx);
 int goal_get (cmd_ctx_t *ctx);
 int reflection_record (cmd_ctx_t *ctx);
+//  rights.c: the rows' rules for requests made as a person (command.h)
+int training_may_expert (cmd_ctx_t *ctx);
+int training_may_expert_of (cmd_ctx_t *ctx);
+int training_may_activity (cmd_ctx_t *ctx);
+int training_may_cohort (cmd_ctx_t *ctx);
+int training_may_cohort_of (cmd_ctx_t *ctx);
+int training_may_office (cmd_ctx_t *ctx);
+int training_may_candidate (cmd_ctx_t *ctx);
+int training_may_goal (cmd_ctx_t *ctx);
+int training_may_goal_of (cmd_ctx_t *ctx);
+
 //  learn.c: candidates from the intake stream
 int training_learn (store_tx_t *tx, const msgpack_object *event, void *arg);
 //  erase.c: the erasure hook (service_def_t.erase)

@@ -1,15 +1,33 @@
 /*  learn - what training learns from the intake stream: which candidates
-    exist, at which office, and their status (admitted or not). Runs inside
+    exist, at which office, and their status (admitted or not); and from
+    placement's, which host each candidate is placed at. Runs inside
     the consumer's transaction, so what it learns and the stream position
     are committed together. Erasure is the runtime's (erasure.h), with
     training's part in erase.c.  */
 #include "handlers.h"
 #include "records.h"
 
+//  placement.proposed names the candidate's host: from then on its
+//  supervisor may sign the candidate's reflections.
+static int
+s_learn_placement (store_tx_t *tx, const msgpack_object *event)
+{
+    char candidate[TR_ID] = "", host[TR_ID] = "", key[TR_KEY];
+    if (!obj_is_str (obj_get (event, "type"), "placement.proposed")
+        || obj_str (obj_get (event, "candidate"), candidate, sizeof candidate)
+        || obj_str (obj_get (event, "host"), host, sizeof host)
+        || !codec_valid_id (candidate, strlen (candidate))
+        || !codec_valid_id (host, strlen (host)))
+        return 0;
+    return store_put (tx, tr_placed, key, tr_key2 (key, candidate, host), "", 0);
+}
+
 int
 training_learn (store_tx_t *tx, const msgpack_object *event, void *arg)
 {
     (void) arg;
+    if (obj_is_str (obj_get (event, "service"), "placement"))
+        return s_learn_placement (tx, event);
     intake_event_t ev;
     //  Not about one candidate of intake: nothing to learn.
     if (intake_event_read (event, &ev) != 0 || ev.type == IE_OTHER)

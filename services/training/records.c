@@ -13,6 +13,7 @@ STORE_TABLE (tr_goal_history, "goal_history");
 STORE_TABLE (tr_reflections, "reflections");
 STORE_TABLE (tr_certificates, "certificates");
 STORE_TABLE (tr_links, "links");
+STORE_TABLE (tr_placed, "placed");
 
 const char *const tr_activity_kinds[] = {
     "one_on_one",   "joint_talk",      "group_session", "workshop", "case_consultation",

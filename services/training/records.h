@@ -22,9 +22,10 @@
 //    reflections        goal\0n -> a reflection report
 //    certificates       cohort\0candidate -> when issued
 //    links              candidate\0kind\0ref -> "" (every per-candidate record)
+//    placed             candidate\0host -> "" (placement's stream: where placed)
 extern const store_table_t tr_candidates[1], tr_experts[1], tr_assignments[1],
     tr_activities[1], tr_expert_activities[1], tr_cohorts[1], tr_members[1], tr_goals[1],
-    tr_goal_history[1], tr_reflections[1], tr_certificates[1], tr_links[1];
+    tr_goal_history[1], tr_reflections[1], tr_certificates[1], tr_links[1], tr_placed[1];
 
 #define TR_ID          (CODEC_ID_MAX + 1)
 #define TR_KEY         (3 * TR_ID + 2)

@@ -94,8 +94,11 @@ static const store_table_t *const s_tables[] = {tr_candidates,
                                                 tr_reflections,
                                                 tr_certificates,
                                                 tr_links,
+                                                tr_placed,
                                                 NULL};
-static const char *const s_follows[] = {"intake", NULL};
+//  Placement's stream says which host a candidate is placed at: whose
+//  supervisor may sign their reflections.
+static const char *const s_follows[] = {"intake", "placement", NULL};
 
 //  Who may send what: coordinators run the programme, trainers and
 //  experts record the work, a host's supervisor signs reflections.
@@ -104,27 +107,30 @@ static const char *const s_follows[] = {"intake", NULL};
 #define Q  CMD_QUERY
 
 static const command_t s_commands[] = {
-    {"expert.register", s_expert_fields, expert_register, 0, C},
-    {"expert.assign", s_assign_fields, expert_assign, 0, C},
-    {"expert.release", s_assign_fields, expert_release, 0, C},
-    {"expert.suggest", s_suggest_fields, expert_suggest, Q, C},
-    {"expert.get", s_id_fields, expert_get, Q, C | TE},
-    {"expert.activity", s_activity_fields, activity_log, 0, TE},
-    {"expert.activities", s_activities_fields, activity_list, Q, TE},
-    {"cohort.create", s_cohort_fields, cohort_create, 0, C},
-    {"cohort.enroll", s_enroll_fields, cohort_enroll, 0, C},
-    {"cohort.start", s_cohort_dated_fields, cohort_start, 0, C},
-    {"meeting.record", s_meeting_fields, meeting_record, 0, TE},
-    {"cohort.subgroups", s_cohort_only_fields, cohort_subgroups, Q, C | TE},
-    {"cohort.finish", s_cohort_dated_fields, cohort_finish, 0, C},
-    {"cohort.get", s_id_fields, cohort_get, Q, C | TE},
-    {"cohort.candidates", s_candidates_fields, cohort_candidates, Q, C | TE},
-    {"goal.set", s_goal_fields, goal_set, 0, TE},
-    {"goal.revise", s_revise_fields, goal_revise, 0, TE},
-    {"goal.get", s_id_fields, goal_get, Q, TE},
+    {"expert.register", s_expert_fields, expert_register, 0, C, NULL},
+    {"expert.assign", s_assign_fields, expert_assign, 0, C, NULL},
+    {"expert.release", s_assign_fields, expert_release, 0, C, NULL},
+    {"expert.suggest", s_suggest_fields, expert_suggest, Q, C, NULL},
+    {"expert.get", s_id_fields, expert_get, Q, C | TE, training_may_expert},
+    {"expert.activity", s_activity_fields, activity_log, 0, TE, training_may_activity},
+    {"expert.activities", s_activities_fields, activity_list, Q, C | TE,
+     training_may_expert_of},
+    {"cohort.create", s_cohort_fields, cohort_create, 0, C, NULL},
+    {"cohort.enroll", s_enroll_fields, cohort_enroll, 0, C, NULL},
+    {"cohort.start", s_cohort_dated_fields, cohort_start, 0, C, NULL},
+    {"meeting.record", s_meeting_fields, meeting_record, 0, TE, training_may_cohort_of},
+    {"cohort.subgroups", s_cohort_only_fields, cohort_subgroups, Q, C | TE,
+     training_may_cohort_of},
+    {"cohort.finish", s_cohort_dated_fields, cohort_finish, 0, C, NULL},
+    {"cohort.get", s_id_fields, cohort_get, Q, C | TE, training_may_cohort},
+    {"cohort.candidates", s_candidates_fields, cohort_candidates, Q, C | TE,
+     training_may_office},
+    {"goal.set", s_goal_fields, goal_set, 0, TE, training_may_candidate},
+    {"goal.revise", s_revise_fields, goal_revise, 0, TE, training_may_goal},
+    {"goal.get", s_id_fields, goal_get, Q, TE, training_may_goal},
     {"reflection.record", s_reflection_fields, reflection_record, 0,
-     TE | R_HOST_SUPERVISOR},
-    {NULL, NULL, NULL, 0, 0}};
+     TE | R_HOST_SUPERVISOR, training_may_goal_of},
+    {NULL, NULL, NULL, 0, 0, NULL}};
 
 //  The definition and the rule it hands to handlers as state.
 typedef struct {

@@ -24,7 +24,7 @@
 
 #define FUZZ_SERVICES 5
 
-static const char *const s_envelope[] = {"cmd", "rid", "office", "after", NULL};
+static const char *const s_envelope[] = {"cmd", "rid", "office", "after", "as", NULL};
 
 //  Made on first use and kept: building the definitions and dispatch
 //  tables per input would swamp the measurement. fuzz_command_cleanup
