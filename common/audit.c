@@ -284,6 +284,27 @@ audit_count (audit_t *self, const char *id, size_t *count, oerr_t *err)
 }
 
 typedef struct {
+    zhashx_t *ids, *held;
+    size_t *count;
+} set_count_t;
+
+static int
+s_count_set (store_tx_t *tx, void *arg)
+{
+    set_count_t *c = (set_count_t *) arg;
+    return scrub_count_set (tx, s_trail, c->ids, c->held, c->count);
+}
+
+int
+audit_count_set (audit_t *self, zhashx_t *ids, zhashx_t *held, size_t *count, oerr_t *err)
+{
+    if (audit_flush (self, err))
+        return -1;
+    set_count_t c = {ids, held, count};
+    return store_read (self->store, s_count_set, &c, err);
+}
+
+typedef struct {
     const char *id;
     bool *holds;
 } holds_t;

@@ -51,6 +51,10 @@ int audit_query (audit_t *self, const audit_filter_t *filter, kv_t *out, oerr_t 
 int audit_expire (audit_t *self, int64_t cutoff_ms, size_t *deleted, oerr_t *err);
 //  Adds to count the entries that hold id anywhere (erase.check).
 int audit_count (audit_t *self, const char *id, size_t *count, oerr_t *err);
+//  For many ids at once: adds to held those of ids (sets) the entries hold,
+//  and to count the entries holding any.
+int audit_count_set (audit_t *self, zhashx_t *ids, zhashx_t *held, size_t *count,
+                     oerr_t *err);
 //  Whether any entry, written or kept, holds id; reads only (erasure asks
 //  inside another store's transaction).
 int audit_holds (audit_t *self, const char *id, bool *holds, oerr_t *err);

@@ -119,8 +119,11 @@ s_person (cmd_ctx_t *ctx)
     int rc = persons_get (ctx->tx, as, &ctx->person);
     if (rc < 0)
         return cmd_store_fail (ctx);
-    if (rc == 1)
-        return cmd_fail (ctx, ERR_FORBIDDEN, "as", "%s is not known here", as);
+    if (rc == 1) {
+        //  A name nobody has is the caller's value: the trail does not keep it.
+        request_set_caller (ctx->request, request_caller_key (ctx->request), "");
+        return cmd_fail (ctx, ERR_FORBIDDEN, "as", "no such person is known here");
+    }
     ctx->as = true;
     if (persons_permit (&ctx->person, ctx->command, cmd_office (ctx), &ctx->err))
         return -1;
@@ -178,6 +181,21 @@ cmd_emit (cmd_ctx_t *ctx, const char *type, const char *date, const char *subjec
     request_add_event (ctx->request, topic, ctx->event.data, ctx->event.size);
     ctx->last_seq = seq;
     return 0;
+}
+
+void
+cmd_after (cmd_ctx_t *ctx, request_after_fn *fn, const void *data, size_t size)
+{
+    request_add_after (ctx->request, fn, data, size);
+}
+
+int
+cmd_key (cmd_ctx_t *ctx, const char *id, bool make, uint8_t key[VAULT_KEY])
+{
+    int rc = vault_key (ctx->batch->parts.vault, ctx->tx, id, make, key);
+    if (rc < 0)
+        cmd_fail (ctx, ERR_INTERNAL, NULL, "the key of %s cannot be read", id);
+    return rc;
 }
 
 int
@@ -374,6 +392,7 @@ batch_execute (batch_t *self, request_t **requests, size_t count)
     }
     telemetry_batch (parts->telemetry, commands, rc == 0);
     for (size_t i = 0; i < count; i++) {
+        request_run_afters (requests[i], parts->def->state);
         request_publish (requests[i], parts->pub);
         s_finish (self, &requests[i]);
     }

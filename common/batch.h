@@ -25,6 +25,7 @@ typedef struct {
     store_t *store;
     guard_t *guard;
     erasure_t *erasure;
+    vault_t *vault;
     telemetry_t *telemetry;
     zsock_t *router; //  replies
     zsock_t *pub;    //  events

@@ -14,7 +14,8 @@ static const field_t s_audit_fields[] = {
     FIELD ("caller", F_TEXT, false, 0, 0), FIELD ("record", F_ID, false, 0, 0),
     FIELD ("from", F_DATE, false, 0, 0),   FIELD ("to", F_DATE, false, 0, 0),
     FIELD ("max", F_INT, false, 1, 1000),  FIELD (NULL, 0, false, 0, 0)};
-static const field_t s_erase_fields[] = {FIELD ("candidate", F_ID, true, 0, 0),
+static const field_t s_erase_fields[] = {FIELD ("candidate", F_ID, false, 0, 0),
+                                         FIELD ("candidates", F_IDS, false, 0, 1000),
                                          FIELD (NULL, 0, false, 0, 0)};
 
 static int
@@ -68,12 +69,53 @@ s_audit_list (cmd_ctx_t *ctx)
     return 0;
 }
 
+//  Many ids in one pass over each table: which of them any record holds.
+static int
+s_erase_check_many (cmd_ctx_t *ctx, const msgpack_object *list)
+{
+    service_t *self = (service_t *) cmd_runtime (ctx);
+    zhashx_t *ids = zhashx_new (), *held = zhashx_new ();
+    char id[CODEC_ID_MAX + 1];
+    for (uint32_t i = 0; i < list->via.array.size; i++)
+        if (obj_str (&list->via.array.ptr[i], id, sizeof id) == 0)
+            zhashx_update (ids, id, (void *) "");
+    size_t records = 0;
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && self->tables[i]; i++)
+        rc = scrub_count_set (cmd_tx (ctx), self->tables[i], ids, held, &records);
+    oerr_t err;
+    if (rc == 0
+        && audit_count_set (guard_audit (self->guard), ids, held, &records, &err) != 0)
+        rc = cmd_fail (ctx, err.code, NULL, "%s", err.message);
+    else if (rc != 0)
+        rc = cmd_store_fail (ctx);
+    if (rc == 0) {
+        kv_t *reply = cmd_reply (ctx);
+        kv_str (reply, "service", self->args.def->service);
+        kv_str (reply, "instance", self->args.entry.instance);
+        kv_uint (reply, "holds", records);
+        msgpack_packer *pk = kv_key (reply, "held");
+        msgpack_pack_array (pk, (uint32_t) zhashx_size (held));
+        for (void *item = zhashx_first (held); item; item = zhashx_next (held))
+            pk_str (pk, (const char *) zhashx_cursor (held));
+    }
+    zhashx_destroy (&ids);
+    zhashx_destroy (&held);
+    return rc;
+}
+
 static int
 s_erase_check (cmd_ctx_t *ctx)
 {
     service_t *self = (service_t *) cmd_runtime (ctx);
-    char id[CODEC_ID_MAX + 1];
+    const msgpack_object *list = obj_get (cmd_body (ctx), "candidates");
+    if (list && list->type == MSGPACK_OBJECT_ARRAY)
+        return s_erase_check_many (ctx, list);
+    char id[CODEC_ID_MAX + 1] = "";
     map_str (cmd_body (ctx), "candidate", id, sizeof id);
+    if (!*id)
+        return cmd_fail (ctx, ERR_INVALID_ARGUMENT, "candidate",
+                         "candidate or candidates is required");
     size_t counts[SERVICE_MAX_TABLES] = {0}, in_audit = 0;
     for (size_t i = 0; self->tables[i]; i++)
         if (scrub_count (cmd_tx (ctx), self->tables[i], id, &counts[i]))

@@ -11,17 +11,19 @@
 struct _directory_t {
     dir_entry_t entries[DIR_MAX_ENTRIES];
     size_t size;
-    char path[512]; //  the file it was read from, "" for the defaults
+    char path[512];                  //  the file it was read from, "" for the defaults
+    char offices[DIR_KNOWN_MAX + 1]; //  declared, comma-separated
 };
 
 static const struct {
     const char *prefix;
     const char *service;
 } s_routes[] = {
-    {"candidate.", "intake"}, {"expert.", "training"},   {"cohort.", "training"},
-    {"meeting.", "training"}, {"goal.", "training"},     {"reflection.", "training"},
-    {"host.", "placement"},   {"vacancy.", "placement"}, {"placement.", "placement"},
-    {"survey.", "feedback"},  {"signal.", "feedback"},   {"report.", "reporting"},
+    {"candidate.", "intake"},  {"expert.", "training"},   {"cohort.", "training"},
+    {"meeting.", "training"},  {"goal.", "training"},     {"reflection.", "training"},
+    {"host.", "placement"},    {"vacancy.", "placement"}, {"placement.", "placement"},
+    {"survey.", "feedback"},   {"signal.", "feedback"},   {"report.", "reporting"},
+    {"training.", "training"}, {"feedback.", "feedback"},
 };
 
 static const char *s_services[] = {"intake", "training", "placement", "feedback",
@@ -36,6 +38,22 @@ directory_service_for (const char *cmd)
         if (strncmp (cmd, s_routes[i].prefix, strlen (s_routes[i].prefix)) == 0)
             return s_routes[i].service;
     return NULL;
+}
+
+//  Whether office is one of a comma-separated list.
+static bool
+s_listed (const char *list, const char *office)
+{
+    size_t len = strlen (office);
+    const char *p = list;
+    while (*p) {
+        const char *comma = strchr (p, ',');
+        size_t n = comma ? (size_t) (comma - p) : strlen (p);
+        if (n == len && strncmp (p, office, len) == 0)
+            return true;
+        p += n + (comma ? 1 : 0);
+    }
+    return false;
 }
 
 //  tcp://host:port -> tcp://host:port+3; anything else has no default.
@@ -106,14 +124,79 @@ s_parse_metrics (dir_entry_t *e, const char *word, int line, char *err, size_t e
                         errlen);
 }
 
+//  Adds one office to the declared ones (once).
+static int
+s_declare_one (directory_t *self, const char *office, size_t len, int line, char *err,
+               size_t errlen)
+{
+    bool valid = len > 0 && len <= DIR_NAME_MAX;
+    for (size_t i = 0; valid && i < len; i++)
+        valid = isalnum ((unsigned char) office[i]) || office[i] == '_'
+                || office[i] == '-' || office[i] == '.' || office[i] == ':';
+    if (!valid) {
+        snprintf (err, errlen,
+                  "line %d: an office is a name of letters, digits, _ - . :", line);
+        return -1;
+    }
+    char name[DIR_NAME_MAX + 1];
+    snprintf (name, sizeof name, "%.*s", (int) len, office);
+    if (s_listed (self->offices, name))
+        return 0;
+    size_t used = strlen (self->offices);
+    if (used + len + 2 > sizeof self->offices) {
+        snprintf (err, errlen, "line %d: more offices than %d characters hold", line,
+                  DIR_KNOWN_MAX);
+        return -1;
+    }
+    snprintf (self->offices + used, sizeof self->offices - used, "%s%s", used ? "," : "",
+              name);
+    return 0;
+}
+
+//  "office NAME [NAME...]" (the rest of the line after "office"): the
+//  offices there are, served or not yet.
+static int
+s_declare (directory_t *self, char **save, int line, char *err, size_t errlen)
+{
+    int count = 0;
+    for (char *w = strtok_r (NULL, " \t\r\n", save); w;
+         w = strtok_r (NULL, " \t\r\n", save), count++)
+        if (s_declare_one (self, w, strlen (w), line, err, errlen))
+            return -1;
+    if (count == 0) {
+        snprintf (err, errlen, "line %d: office needs one or more names", line);
+        return -1;
+    }
+    return 0;
+}
+
+//  An instance's offices are declared by it being there.
+static int
+s_declare_list (directory_t *self, const char *list, int line, char *err, size_t errlen)
+{
+    if (strcmp (list, "*") == 0)
+        return 0;
+    const char *p = list;
+    while (*p) {
+        const char *comma = strchr (p, ',');
+        size_t n = comma ? (size_t) (comma - p) : strlen (p);
+        if (s_declare_one (self, p, n, line, err, errlen))
+            return -1;
+        p += n + (comma ? 1 : 0);
+    }
+    return 0;
+}
+
 static int
 s_parse_line (directory_t *self, char *text, int line, char *err, size_t errlen)
 {
     char *words[7];
     int count = 0;
     char *save = NULL;
-    for (char *w = strtok_r (text, " \t\r\n", &save); w;
-         w = strtok_r (NULL, " \t\r\n", &save)) {
+    char *first = strtok_r (text, " \t\r\n", &save);
+    if (first && strcmp (first, "office") == 0)
+        return s_declare (self, &save, line, err, errlen);
+    for (char *w = first; w; w = strtok_r (NULL, " \t\r\n", &save)) {
         if (count == 7) {
             snprintf (err, errlen, "line %d: more than 7 columns", line);
             return -1;
@@ -149,6 +232,8 @@ s_parse_line (directory_t *self, char *text, int line, char *err, size_t errlen)
         snprintf (err, errlen, "line %d: instance %s listed twice", line, e->instance);
         return -1;
     }
+    if (s_declare_list (self, e->offices, line, err, errlen))
+        return -1;
     self->size++;
     return 0;
 }
@@ -236,18 +321,19 @@ dir_entry_serves (const dir_entry_t *entry, const char *office)
 {
     if (strcmp (entry->offices, "*") == 0)
         return true;
-    if (!office)
-        return false;
-    size_t len = strlen (office);
-    const char *p = entry->offices;
-    while (*p) {
-        const char *comma = strchr (p, ',');
-        size_t n = comma ? (size_t) (comma - p) : strlen (p);
-        if (n == len && strncmp (p, office, len) == 0)
-            return true;
-        p += n + (comma ? 1 : 0);
-    }
-    return false;
+    return office && s_listed (entry->offices, office);
+}
+
+const char *
+directory_offices (directory_t *self)
+{
+    return self->offices;
+}
+
+bool
+dir_office_known (const char *known, const char *office)
+{
+    return !*known || s_listed (known, office);
 }
 
 const dir_entry_t *

@@ -11,6 +11,7 @@
 #define DIR_MAX_ENTRIES  256 //  instances a directory lists at most
 #define DIR_OFFICES_MAX  512
 #define DIR_ENDPOINT_MAX 128
+#define DIR_KNOWN_MAX    4096 //  the declared offices, comma-separated
 
 typedef struct {
     char service[DIR_NAME_MAX + 1];
@@ -45,6 +46,14 @@ const dir_entry_t *directory_route (directory_t *self, const char *service,
 const dir_entry_t *directory_instance (directory_t *self, const char *instance);
 
 bool dir_entry_serves (const dir_entry_t *entry, const char *office);
+
+//  The offices the directory declares, comma-separated: those of its
+//  "office NAME..." lines and those its instances name. "" when it declares
+//  none (every instance serves "*" and no office line): then any office is
+//  taken, as the loopback defaults do.
+const char *directory_offices (directory_t *self);
+//  Whether office is one of known (directory_offices), or known is "".
+bool dir_office_known (const char *known, const char *office);
 
 //  The endpoint an instance binds for one the directory lists: ZeroMQ binds
 //  only addresses, so "tcp://intake:7100" (a name others connect to, as in

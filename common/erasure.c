@@ -5,22 +5,46 @@
 #include "intake_event.h"
 #include "rids.h"
 
-#define S_AUDIT_REKEY "audit.rekey"
+#define S_AUDIT_REKEY  "audit.rekey"
+#define S_VAULT_ROTATE "vault.rotate"
+//  Data keys sealed again per step of a rotation.
+#define S_ROTATE_STEP 2000
 
 struct _erasure_t {
     const service_def_t *def;
     outbox_t *outbox; //  not owned
     audit_t *audit;   //  not owned
+    vault_t *vault;   //  not owned, NULL: none
 };
 
 erasure_t *
-erasure_new (const service_def_t *def, outbox_t *outbox, audit_t *audit)
+erasure_new (const service_def_t *def, outbox_t *outbox, audit_t *audit, vault_t *vault)
 {
     erasure_t *self = (erasure_t *) zmalloc (sizeof (erasure_t));
     self->def = def;
     self->outbox = outbox;
     self->audit = audit;
+    self->vault = vault;
     return self;
+}
+
+//  The data keys of id and token go; when one was there, every wrapping
+//  key that sealed it must go too: a rotation past the current one.
+static int
+s_forget_keys (erasure_t *self, store_tx_t *tx, const char *id, const char *token)
+{
+    if (!self->vault)
+        return 0;
+    int a = *id ? vault_forget (tx, id) : 0, b = *token ? vault_forget (tx, token) : 0;
+    if (a < 0 || b < 0)
+        return -1;
+    if (!a && !b)
+        return 0;
+    uint8_t version[4];
+    uint32_t v = vault_current (self->vault);
+    for (int i = 0; i < 4; i++)
+        version[i] = (uint8_t) (v >> (24 - 8 * i));
+    return outbox_add (self->outbox, tx, S_VAULT_ROTATE, version, sizeof version);
 }
 
 void
@@ -65,7 +89,8 @@ erasure_apply (erasure_t *self, store_tx_t *tx, const char *id, const char *toke
                bool commanded)
 {
     const service_def_t *def = self->def;
-    if (def->erase && def->erase (tx, id, token, def->state))
+    if ((def->erase && def->erase (tx, id, token, def->state))
+        || s_forget_keys (self, tx, id, token))
         return -1;
     if (!*id)
         return store_failed (tx) ? -1 : 0;
@@ -101,13 +126,33 @@ erasure_apply_event (erasure_t *self, store_tx_t *tx, const msgpack_object *even
     return erasure_apply (self, tx, ev.id, ev.token, false);
 }
 
+//  A rotation asked for by an erasure under wrapping key version: done once
+//  that key is gone; begun when no newer one is there yet.
 static int
-s_rekey_now (const char *kind, const void *data, size_t size, void *arg)
+s_rotation (erasure_t *self, const uint8_t *data, size_t size)
 {
-    audit_t *audit = (audit_t *) arg;
+    if (!self->vault || size != 4)
+        return 0;
+    uint32_t version = ((uint32_t) data[0] << 24) | ((uint32_t) data[1] << 16)
+                       | ((uint32_t) data[2] << 8) | data[3];
+    if (vault_oldest (self->vault) > version)
+        return 0;
+    oerr_t err;
+    if (vault_current (self->vault) == version && vault_rotate_begin (self->vault, &err))
+        zsys_error ("event=vault.error message=\"%s\"", err.message);
+    return -1;
+}
+
+static int
+s_do (const char *kind, const void *data, size_t size, void *arg)
+{
+    erasure_t *self = (erasure_t *) arg;
+    if (streq (kind, S_VAULT_ROTATE))
+        return s_rotation (self, (const uint8_t *) data, size);
+    audit_t *audit = self->audit;
     const char *id = (const char *) data;
     size_t ilen = strnlen (id, size);
-    if (!streq (kind, S_AUDIT_REKEY) || ilen + 1 >= size
+    if (!audit || !streq (kind, S_AUDIT_REKEY) || ilen + 1 >= size
         || strnlen (id + ilen + 1, size - ilen - 1) != size - ilen - 2)
         return -1;
     oerr_t err;
@@ -124,6 +169,37 @@ void
 erasure_drain (erasure_t *self)
 {
     oerr_t err;
-    if (self->audit && outbox_drain (self->outbox, s_rekey_now, self->audit, &err))
+    if (outbox_drain (self->outbox, s_do, self, &err))
         zsys_error ("event=outbox.error message=\"%s\"", err.message);
+}
+
+typedef struct {
+    vault_t *vault;
+    size_t left;
+} step_t;
+
+static int
+s_step (store_tx_t *tx, void *arg)
+{
+    step_t *s = (step_t *) arg;
+    return vault_rotate_step (s->vault, tx, S_ROTATE_STEP, &s->left);
+}
+
+void
+erasure_rotate (erasure_t *self, store_t *store)
+{
+    if (!self->vault || vault_oldest (self->vault) == vault_current (self->vault))
+        return;
+    step_t s = {self->vault, 0};
+    oerr_t err;
+    if (store_write (store, s_step, &s, &err)
+        || (s.left == 0 && vault_rotate_end (self->vault, &err))) {
+        zsys_error ("event=vault.error message=\"%s\"", err.message);
+        return;
+    }
+    if (s.left == 0) {
+        zsys_info ("event=vault.rotated version=%" PRIu32, vault_current (self->vault));
+        //  The rotations waiting in the outbox are done now.
+        erasure_drain (self);
+    }
 }

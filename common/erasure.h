@@ -14,7 +14,11 @@
          fields it names (service_def_t.erase_drop); an earlier erasure's
          own event is left for that erasure's completion;
       3. deletes the replies remembered by rid that name the id (rids.h);
-      4. puts the rewrite of its audit trail (an LMDB of its own) in the
+      4. deletes the candidate's sealed data key (vault.h), so that their
+         personal data cannot be read any more, and puts a rotation of the
+         wrapping keys in the outbox, so that no older copy of that key can
+         be opened either;
+      5. puts the rewrite of its audit trail (an LMDB of its own) in the
          outbox, done once the transaction has committed, or at the next
          start when the process dies first. Only when the trail holds the
          id, or will (the service's own command): a follower rebuilt after
@@ -31,12 +35,15 @@
 #include "audit.h"
 #include "outbox.h"
 #include "service.h"
+#include "vault.h"
 
 typedef struct _erasure_t erasure_t;
 
 //  The audit trail is read inside transactions (erasure_apply) and
-//  rewritten by erasure_drain.
-erasure_t *erasure_new (const service_def_t *def, outbox_t *outbox, audit_t *audit);
+//  rewritten by erasure_drain; the vault (NULL: none) loses the candidate's
+//  data key, and every erasure that took one leads to a rotation.
+erasure_t *erasure_new (const service_def_t *def, outbox_t *outbox, audit_t *audit,
+                        vault_t *vault);
 void erasure_destroy (erasure_t **self_p);
 
 //  The rule above, inside tx, for the candidate id ("" when the event no
@@ -53,8 +60,13 @@ int erasure_complete (erasure_t *self, store_tx_t *tx, const char *id);
 //  failure: store_failed tells which).
 int erasure_apply_event (erasure_t *self, store_tx_t *tx, const msgpack_object *event);
 
-//  Rewrites the audit trail for the erasures committed since the last
-//  call (the outbox's entries), once the trail holds them.
+//  Does what the erasures committed since the last call left to do (the
+//  outbox's entries): rewrites the audit trail, once the trail holds them,
+//  and starts the vault's rotation.
 void erasure_drain (erasure_t *self);
+//  One step of a rotation under way (called now and then): at most a few
+//  thousand data keys sealed again, in a write transaction of store; the
+//  old wrapping keys destroyed once none is left under them.
+void erasure_rotate (erasure_t *self, store_t *store);
 
 #endif

@@ -12,6 +12,7 @@
 
 #include "audit.h"
 #include "keys.h"
+#include "persons.h"
 #include "policy.h"
 #include "request.h"
 
@@ -47,6 +48,13 @@ int guard_admit (guard_t *self, request_t *request, const char *key);
 //  offices: *offices "*" for all. Records the read in the trail (callers
 //  that are services excepted). Without a policy, everyone reads all.
 bool guard_admit_replay (guard_t *self, const char *key, const char **offices);
+//  A replay the gateway asks as person (looked up by the caller; NULL:
+//  unknown): only the gateway's key may ask it, and only for a person
+//  enabled whose role reads the streams; *offices the person's. -1 with
+//  err (forbidden) when not. Records the read in the trail under the
+//  person's name, refused or not.
+int guard_admit_replay_as (guard_t *self, const char *key, const person_t *person,
+                           const char **offices, oerr_t *err);
 
 //  Keeps the trail's entry for a request (unless its row says not to);
 //  guard_flush writes the entries kept.

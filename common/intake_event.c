@@ -16,6 +16,8 @@ static const char *const s_types[] = {"candidate.registered",
                                       "candidate.withdrawn",
                                       "candidate.stage_assessed",
                                       INTAKE_EVENT_ERASED,
+                                      "candidate.updated",
+                                      "candidate.consent_changed",
                                       NULL};
 
 const char *

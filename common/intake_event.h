@@ -19,7 +19,9 @@ typedef enum {
     IE_WITHDRAWN,
     IE_STAGE_ASSESSED,
     IE_ERASED,
-    IE_OTHER //  a type this reading does not know: ignore it
+    IE_UPDATED,         //  a correction: codes now and "previous"
+    IE_CONSENT_CHANGED, //  evaluation_contact now
+    IE_OTHER            //  a type this reading does not know: ignore it
 } ie_type_t;
 
 //  A candidate's status in intake, in the order of intake_statuses.

@@ -37,6 +37,8 @@ s_level (char c)
 static size_t
 s_escape (char *out, size_t at, size_t size, const char *text, size_t len, bool quoted)
 {
+    if (at + 1 >= size)
+        return at;
     for (size_t i = 0; i < len && at + 5 < size; i++) {
         unsigned char c = (unsigned char) text[i];
         if (c == '\n')
@@ -53,6 +55,21 @@ s_escape (char *out, size_t at, size_t size, const char *text, size_t len, bool 
     }
     out[at] = 0;
     return at;
+}
+
+//  Appends text, as much as there is room for; out stays terminated and
+//  the length returned is the length written.
+static size_t
+s_add (char *out, size_t at, size_t size, const char *text)
+{
+    if (at + 1 >= size)
+        return at;
+    size_t len = strlen (text);
+    if (len > size - at - 1)
+        len = size - at - 1;
+    memcpy (out + at, text, len);
+    out[at + len] = 0;
+    return at + len;
 }
 
 //  Whether text starts with a key and '=': then it is key=value already.
@@ -89,18 +106,24 @@ logline_format (const char *line, size_t len, int64_t at, char *out, size_t size
         p += 18;
     char when[32];
     codec_format_ms (at, when);
-    size_t n = (size_t) snprintf (out, size, "at=%s level=%s", when, s_level (level));
-    if (ident_end > ident && n < size) {
-        n += (size_t) snprintf (out + n, size - n, " service=");
+    if (size == 0)
+        return;
+    out[0] = 0;
+    size_t n = s_add (out, 0, size, "at=");
+    n = s_add (out, n, size, when);
+    n = s_add (out, n, size, " level=");
+    n = s_add (out, n, size, s_level (level));
+    if (ident_end > ident) {
+        n = s_add (out, n, size, " service=");
         n = s_escape (out, n, size, ident, (size_t) (ident_end - ident), false);
     }
     if (n + 8 >= size)
         return;
     bool keyed = s_keyed (p, (size_t) (end - p));
-    n += (size_t) snprintf (out + n, size - n, keyed ? " " : " msg=\"");
+    n = s_add (out, n, size, keyed ? " " : " msg=\"");
     n = s_escape (out, n, size, p, (size_t) (end - p), !keyed);
-    if (!keyed && n + 2 < size)
-        snprintf (out + n, size - n, "\"");
+    if (!keyed)
+        s_add (out, n, size, "\"");
 }
 
 static ssize_t

@@ -6,7 +6,7 @@ page_init (page_t *self, const msgpack_object *body)
 {
     memset (self, 0, sizeof *self);
     self->limit = (uint32_t) map_int (body, "limit", PAGE_LIMIT_DEFAULT);
-    map_str (body, "after", self->after, sizeof self->after);
+    map_str (body, "page", self->after, sizeof self->after);
     msgpack_sbuffer_init (&self->items);
     msgpack_packer_init (&self->pk, &self->items, msgpack_sbuffer_write);
 }

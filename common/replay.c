@@ -37,7 +37,7 @@ typedef struct {
     uint64_t from;
     uint32_t max;
     msgpack_sbuffer *out;
-    const char *offices; //  "*" or the caller's offices
+    char offices[DIR_OFFICES_MAX + 1]; //  "*" or the caller's offices
 } replay_args_t;
 
 static bool
@@ -73,24 +73,63 @@ replay_parse (request_t *request, uint64_t *from, uint32_t *max, oerr_t *err)
     return 0;
 }
 
+typedef struct {
+    const char *name;
+    person_t person;
+    int found; //  persons_get's answer
+} as_t;
+
+static int
+s_read_person (store_tx_t *tx, void *arg)
+{
+    as_t *as = (as_t *) arg;
+    as->found = persons_get (tx, as->name, &as->person);
+    return as->found < 0 ? -1 : 0;
+}
+
+//  Who may read, and of which offices: the key's caller, or the person the
+//  gateway asks for.
+static int
+s_admit (store_t *store, guard_t *guard, request_t *request, const char *key,
+         char offices[DIR_OFFICES_MAX + 1], oerr_t *err)
+{
+    const char *granted = "";
+    as_t as;
+    memset (&as, 0, sizeof as);
+    as.name = request_failed (request) ? "" : request_as (request);
+    if (!*as.name) {
+        if (guard_admit_replay (guard, key, &granted)) {
+            snprintf (offices, DIR_OFFICES_MAX + 1, "%s", granted);
+            return 0;
+        }
+        oerr_set (err, ERR_FORBIDDEN, NULL, "%s",
+                  guard_caller (guard, key) ? "this role may not read the streams"
+                                            : "this key is unknown or revoked");
+        return -1;
+    }
+    if (store_read (store, s_read_person, &as, err))
+        return -1;
+    if (guard_admit_replay_as (guard, key, as.found == 0 ? &as.person : NULL, &granted,
+                               err))
+        return -1;
+    snprintf (offices, DIR_OFFICES_MAX + 1, "%s", granted);
+    return 0;
+}
+
 int
 replay_serve (store_t *store, guard_t *guard, zsock_t *reader)
 {
     zmsg_t *msg = zmsg_recv (reader);
     char key[POLICY_KEY_LEN + 1] = "";
-    if (guard)
-        guard_key_of (guard, msg, key);
+    guard_key_of (guard, msg, key);
     request_t *request = request_new (&msg, replay_resolve, NULL);
     if (!request)
         return -1;
     oerr_t err;
     replay_args_t r = {0, 0, request_reply (request), "*"};
-    if (guard && !guard_admit_replay (guard, key, &r.offices))
-        oerr_set (&err, ERR_FORBIDDEN, NULL, "%s",
-                  guard_caller (guard, key) ? "this role may not read the streams"
-                                            : "this key is unknown or revoked");
-    else if (replay_parse (request, &r.from, &r.max, &err) == 0
-             && store_read (store, s_read_replay, &r, &err) == 0)
+    if (s_admit (store, guard, request, key, r.offices, &err) == 0
+        && replay_parse (request, &r.from, &r.max, &err) == 0
+        && store_read (store, s_read_replay, &r, &err) == 0)
         err.code = ERR_NONE;
     if (err.code != ERR_NONE)
         request_fail (request, &err);

@@ -18,6 +18,7 @@ struct _request_t {
     bool failed;
     msgpack_sbuffer reply;
     zlist_t *events;
+    zlist_t *afters; //  zchunk_t: the function's address, then its data
     char caller_key[REQUEST_CALLER_MAX + 1];
     char caller_name[REQUEST_CALLER_MAX + 1];
     char record[CODEC_ID_MAX + 1];
@@ -143,6 +144,7 @@ request_new (zmsg_t **msg_p, request_resolve_fn *resolve, void *arg)
     self->arrived = zclock_mono ();
     msgpack_sbuffer_init (&self->reply);
     self->events = zlist_new ();
+    self->afters = zlist_new ();
     if (s_parse_frames (self, msg) == 0)
         s_parse_envelope (self, resolve, arg);
     zmsg_destroy (&msg);
@@ -170,6 +172,7 @@ request_destroy (request_t **self_p)
         msgpack_sbuffer_destroy (&self->reply);
         request_clear_events (self);
         zlist_destroy (&self->events);
+        zlist_destroy (&self->afters);
         free (self);
         *self_p = NULL;
     }
@@ -307,6 +310,30 @@ request_clear_events (request_t *self)
     zmsg_t *msg;
     while ((msg = (zmsg_t *) zlist_pop (self->events)))
         zmsg_destroy (&msg);
+    zchunk_t *chunk;
+    while ((chunk = (zchunk_t *) zlist_pop (self->afters)))
+        zchunk_destroy (&chunk);
+}
+
+void
+request_add_after (request_t *self, request_after_fn *fn, const void *data, size_t size)
+{
+    zchunk_t *chunk = zchunk_new (&fn, sizeof fn);
+    zchunk_extend (chunk, data, size);
+    zlist_append (self->afters, chunk);
+}
+
+void
+request_run_afters (request_t *self, void *state)
+{
+    zchunk_t *chunk;
+    while ((chunk = (zchunk_t *) zlist_pop (self->afters))) {
+        request_after_fn *fn;
+        memcpy (&fn, zchunk_data (chunk), sizeof fn);
+        if (!self->failed)
+            fn (state, zchunk_data (chunk) + sizeof fn, zchunk_size (chunk) - sizeof fn);
+        zchunk_destroy (&chunk);
+    }
 }
 
 //  Sends without waiting and destroys msg either way. A peer that does not

@@ -72,6 +72,14 @@ msgpack_sbuffer *request_reply (request_t *self);
 void request_add_event (request_t *self, const char *topic, const void *data,
                         size_t size);
 void request_clear_events (request_t *self);
+//  Work on a service's memory once the request's transaction committed
+//  (a search index): fn (state, data, size) with a copy of data. Cleared
+//  with the events, and dropped when the request fails.
+typedef void (request_after_fn) (void *state, const void *data, size_t size);
+void request_add_after (request_t *self, request_after_fn *fn, const void *data,
+                        size_t size);
+//  Runs and drops the afters (none when the request failed).
+void request_run_afters (request_t *self, void *state);
 void request_publish (request_t *self, zsock_t *pub);
 //  Sends the reply (or the error) with the routing frames it came with.
 int request_send (request_t *self, zsock_t *router);

@@ -1,6 +1,8 @@
 /*  scrub - finding and removing an erased candidate's id in a store.  */
 #include "scrub.h"
 
+#include <czmq.h>
+
 static bool
 s_id_char (uint8_t c)
 {
@@ -35,6 +37,69 @@ scrub_holds (const void *data, size_t len, const char *id)
         p = hit + 1;
     }
     return false;
+}
+
+//  Each maximal run of identifier characters is an id there when the set
+//  has it; a run that begins with a str8's length (0xd9 before it) is
+//  looked up without that byte too.
+bool
+scrub_holds_set (const void *data, size_t len, zhashx_t *ids, zhashx_t *held)
+{
+    const uint8_t *p = (const uint8_t *) data, *end = p + len;
+    bool any = false;
+    char id[CODEC_ID_MAX + 1];
+    while (p < end) {
+        if (!s_id_char (*p)) {
+            p++;
+            continue;
+        }
+        const uint8_t *run = p;
+        while (p < end && s_id_char (*p))
+            p++;
+        size_t n = (size_t) (p - run);
+        for (int skip = 0; skip < 2; skip++) {
+            if (skip
+                && !(run - (const uint8_t *) data >= 1 && run[-1] == 0xd9 && n >= 2
+                     && run[0] == n - 1))
+                break;
+            size_t m = n - (size_t) skip;
+            if (m == 0 || m > CODEC_ID_MAX)
+                continue;
+            memcpy (id, run + skip, m);
+            id[m] = 0;
+            if (zhashx_lookup (ids, id)) {
+                zhashx_update (held, id, (void *) "");
+                any = true;
+            }
+        }
+    }
+    return any;
+}
+
+typedef struct {
+    zhashx_t *ids;
+    zhashx_t *held;
+    size_t count;
+} set_t;
+
+static int
+s_find_set (const void *key, size_t klen, const void *val, size_t vlen, void *arg)
+{
+    set_t *f = (set_t *) arg;
+    bool a = scrub_holds_set (key, klen, f->ids, f->held),
+         b = scrub_holds_set (val, vlen, f->ids, f->held);
+    f->count += a || b ? 1 : 0;
+    return 0;
+}
+
+int
+scrub_count_set (store_tx_t *tx, const store_table_t *table, zhashx_t *ids,
+                 zhashx_t *held, size_t *count)
+{
+    set_t f = {ids, held, 0};
+    int rc = store_scan (tx, table, NULL, 0, NULL, 0, s_find_set, &f);
+    *count += f.count;
+    return rc;
 }
 
 typedef struct {

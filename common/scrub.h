@@ -15,6 +15,14 @@ bool scrub_holds (const void *data, size_t len, const char *id);
 //  Adds to count the records of table whose key or value holds id.
 int scrub_count (store_tx_t *tx, const store_table_t *table, const char *id,
                  size_t *count);
+//  For many ids at once, in one pass over table: adds to held (a set of ids)
+//  each id of ids (a set) that a record's key or value holds, and to *count
+//  the records holding any.
+int scrub_count_set (store_tx_t *tx, const store_table_t *table, zhashx_t *ids,
+                     zhashx_t *held, size_t *count);
+//  The same over bytes: the ids of the set that data holds, added to held;
+//  whether it holds any.
+bool scrub_holds_set (const void *data, size_t len, zhashx_t *ids, zhashx_t *held);
 //  Deletes the records of table whose key or value holds id.
 int scrub_delete (store_tx_t *tx, const store_table_t *table, const char *id);
 

@@ -56,12 +56,21 @@ s_caught_up (service_t *self, request_t *request, bool poke)
     return ready;
 }
 
-//  The request's office is this instance's and its fields are its row's.
+//  The request's office is a declared one and this instance's, and its
+//  fields are its row's.
 static int
 s_check (service_t *self, request_t *request)
 {
     oerr_t err;
     const char *office = request_office (request);
+    //  A typo must not make a new office: only those declared are taken.
+    if (*office && !dir_office_known (self->args.offices, office)) {
+        oerr_set (&err, ERR_INVALID_ARGUMENT, "office",
+                  "no office of that name; the directory declares %s",
+                  self->args.offices);
+        request_fail (request, &err);
+        return -1;
+    }
     if (*office && !dir_entry_serves (&self->args.entry, office)) {
         oerr_set (&err, ERR_FAILED_PRECONDITION, "office",
                   "instance %s does not serve office %s", self->args.entry.instance,
@@ -238,6 +247,7 @@ s_on_tick (zloop_t *loop, int timer_id, void *arg)
     s_release (self);
     s_reserve (self);
     batch_tick (self->batch);
+    erasure_rotate (self->erasure, self->store);
     return 0;
 }
 
@@ -329,6 +339,7 @@ s_service_destroy (service_t **self_p)
     batch_destroy (&self->batch);
     erasure_destroy (&self->erasure);
     outbox_destroy (&self->outbox);
+    vault_destroy (&self->vault);
     guard_destroy (&self->guard);
     dispatch_destroy (&self->dispatch);
     store_destroy (&self->store);
@@ -341,8 +352,8 @@ static int
 s_open_store (service_t *self, char *err, size_t errlen)
 {
     const store_table_t **tables = self->tables;
-    const store_table_t *const own[] = {EVLOG_TABLES, CONSUMER_TABLES, rids_table,
-                                        OUTBOX_TABLES, PERSONS_TABLES};
+    const store_table_t *const own[] = {EVLOG_TABLES,  CONSUMER_TABLES, rids_table,
+                                        OUTBOX_TABLES, PERSONS_TABLES,  VAULT_TABLES};
     size_t count = sizeof own / sizeof own[0];
     memcpy (tables, own, sizeof own);
     for (const store_table_t *const *t = self->args.def->tables; t && *t; t++) {
@@ -375,10 +386,11 @@ s_read_head (store_tx_t *tx, void *arg)
 static int
 s_prepare (store_tx_t *tx, void *arg)
 {
-    const service_def_t *def = (const service_def_t *) arg;
+    service_t *self = (service_t *) arg;
+    const service_def_t *def = self->args.def;
     if (evlog_epoch_ensure (tx))
         return -1;
-    return def->prepare ? def->prepare (tx, def->state) : 0;
+    return def->prepare ? def->prepare (tx, self->vault, def->state) : 0;
 }
 
 //  The parts that run commands, once the store, the trail and the sockets
@@ -389,7 +401,14 @@ s_open_runtime (service_t *self, char *err, size_t errlen)
     uint64_t head = 0;
     oerr_t oerr = {ERR_NONE, "", "", false};
     const service_def_t *def = self->args.def;
-    if (store_write (self->store, s_prepare, (void *) def, &oerr)
+    char *path = zsys_sprintf ("%s.vault", self->args.store_path);
+    self->vault = vault_new (path, &oerr);
+    zstr_free (&path);
+    if (!self->vault) {
+        snprintf (err, errlen, "%s", oerr.message);
+        return -1;
+    }
+    if (store_write (self->store, s_prepare, self, &oerr)
         || store_read (self->store, s_read_head, &head, &oerr)) {
         if (!*oerr.message)
             snprintf (oerr.message, sizeof oerr.message,
@@ -398,12 +417,14 @@ s_open_runtime (service_t *self, char *err, size_t errlen)
         return -1;
     }
     self->outbox = outbox_new (self->store);
-    self->erasure = erasure_new (self->args.def, self->outbox, guard_audit (self->guard));
+    self->erasure = erasure_new (self->args.def, self->outbox, guard_audit (self->guard),
+                                 self->vault);
     batch_parts_t parts = {.def = self->args.def,
                            .instance = self->args.entry.instance,
                            .store = self->store,
                            .guard = self->guard,
                            .erasure = self->erasure,
+                           .vault = self->vault,
                            .telemetry = self->telemetry,
                            .router = self->router,
                            .pub = self->pub,
@@ -534,6 +555,9 @@ s_reread_directory (service_t *self)
                       self->args.entry.instance, err, self->consumer_count);
         return;
     }
+    //  An office declared since is taken from now on.
+    snprintf (self->args.offices, sizeof self->args.offices, "%s",
+              directory_offices (directory));
     for (size_t i = 0; i < directory_size (directory); i++) {
         const dir_entry_t *e = directory_at (directory, i);
         if (!s_follows (self->args.def, e->service) || s_consumer_of (self, e->instance))
@@ -622,6 +646,8 @@ s_resolve (const service_def_t *def, const service_opts_t *opts, args_t *args, c
         return -1;
     }
     args->entry = *entry;
+    snprintf (args->offices, sizeof args->offices, "%s",
+              directory_offices (opts->directory));
     for (size_t i = 0; i < directory_size (opts->directory); i++) {
         const dir_entry_t *e = directory_at (opts->directory, i);
         if (s_follows (def, e->service) && args->producer_count < SERVICE_MAX_CONSUMERS)

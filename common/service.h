@@ -17,7 +17,9 @@
 #include "kv.h"
 #include "schema.h"
 #include "persons.h"
+#include "request.h"
 #include "store.h"
+#include "vault.h"
 
 //  Lists (as "id\0office" zchunks, at most max) the candidates whose
 //  retention ended before cutoff_ms (wall clock); the runtime erases them
@@ -45,7 +47,8 @@ typedef struct {
     //  Runs once in a write transaction when the store opens, before any
     //  command or event (reporting's format check), or NULL. -1 refuses to
     //  start.
-    int (*prepare) (store_tx_t *tx, void *state);
+    //  The vault reads what is personal (intake's search of names).
+    int (*prepare) (store_tx_t *tx, vault_t *vault, void *state);
     void *state;         //  handed to handlers, apply, erase and prepare
     service_due_fn *due; //  records whose retention ended, or NULL
     //  Its own table keyed by the events' subjects, to hold their subject
@@ -85,6 +88,14 @@ int service_main (const service_def_t *def, int argc, char *argv[]);
 //  before anything is opened or bound; 0 when it does not. service_main
 //  asks first; a main that opens something of its own asks before that.
 int service_main_info (const char *service, int argc, char *argv[]);
+//  The process's log in the services' format (logline.h), after zsys_init:
+//  service_main makes it; a main that logs before the service runs makes it
+//  itself, then calls service_run, then service_main_log_end (which gives
+//  czmq stderr back and closes the stream).
+FILE *service_main_log (const char *service);
+void service_main_log_end (FILE **log_p);
+//  service_main without help, version and the log.
+int service_run (const service_def_t *def, int argc, char *argv[]);
 
 //  For handlers.
 store_tx_t *cmd_tx (cmd_ctx_t *ctx);
@@ -105,6 +116,13 @@ int cmd_store_fail (cmd_ctx_t *ctx);
 //  Appends an event of the command's office (subject: candidate it is about).
 int cmd_emit (cmd_ctx_t *ctx, const char *type, const char *date, const char *subject,
               const kv_t *fields);
+//  fn (state, data) once the command's transaction committed, for what the
+//  service keeps in memory (intake's search): never when it fails.
+void cmd_after (cmd_ctx_t *ctx, request_after_fn *fn, const void *data, size_t size);
+//  The candidate's data key (vault.h), to encrypt or read what is personal
+//  about them: 0, made when make and none was there; 1 none; -1 after
+//  cmd_fail.
+int cmd_key (cmd_ctx_t *ctx, const char *id, bool make, uint8_t key[VAULT_KEY]);
 //  The erasure of a candidate by this command, in this service, under the
 //  rule of erasure.h (the service's own hook included).
 int cmd_erase (cmd_ctx_t *ctx, const char *id, const char *token);

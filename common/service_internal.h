@@ -28,9 +28,10 @@ typedef struct {
     size_t map_initial;
     size_t batch_max;
     int after_wait_ms;
-    char keys_dir[512]; //  "" runs without CURVE and without a policy
-    char cert[512];     //  own secret certificate, "": in keys_dir
-    char config[512];   //  the directory file, "": not read again
+    char keys_dir[512];              //  "" runs without CURVE and without a policy
+    char cert[512];                  //  own secret certificate, "": in keys_dir
+    char config[512];                //  the directory file, "": not read again
+    char offices[DIR_KNOWN_MAX + 1]; //  declared in the directory, "": any
     expiry_t expiry;
 } args_t;
 
@@ -43,6 +44,7 @@ typedef struct {
     dispatch_t *dispatch;
     guard_t *guard;
     outbox_t *outbox;
+    vault_t *vault; //  the wrapping keys of the personal data (vault.h)
     erasure_t *erasure;
     batch_t *batch;
     zsock_t *router;

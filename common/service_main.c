@@ -147,26 +147,52 @@ s_parse (const char *service, int argc, char *argv[], options_t *opts)
     return 0;
 }
 
+FILE *
+service_main_log (const char *service)
+{
+    zsys_set_logident (service);
+    //  czmq logs to stdout by default; a service's log belongs on stderr,
+    //  key=value from the first character (logline.h).
+    FILE *log = logline_stream ();
+    zsys_set_logstream (log ? log : stderr);
+    return log;
+}
+
+void
+service_main_log_end (FILE **log_p)
+{
+    if (!*log_p)
+        return;
+    //  What czmq still says at its exit goes to stderr as it is.
+    zsys_set_logstream (stderr);
+    fclose (*log_p);
+    *log_p = NULL;
+}
+
 int
 service_main (const service_def_t *def, int argc, char *argv[])
 {
     if (service_main_info (def->service, argc, argv))
         return fflush (stdout) == 0 ? 0 : 1;
+    zsys_init ();
+    FILE *log = service_main_log (def->service);
+    int rc = service_run (def, argc, argv);
+    service_main_log_end (&log);
+    return rc;
+}
+
+int
+service_run (const service_def_t *def, int argc, char *argv[])
+{
     options_t opts = {NULL, NULL, NULL, NULL, NULL, getenv ("OPSTAP_RETENTION"), 0};
     if (s_parse (def->service, argc, argv, &opts)) {
         s_synopsis (def->service, stderr);
         fprintf (stderr, "(opstap-%s --help: what each option means)\n", def->service);
         return 2;
     }
-    zsys_init ();
     //  Past a file size limit a write then fails (EFBIG) and is answered as
     //  a store error, rather than the signal ending the process.
     signal (SIGXFSZ, SIG_IGN);
-    zsys_set_logident (def->service);
-    //  czmq logs to stdout by default; a service's log belongs on stderr,
-    //  key=value from the first character (logline.h).
-    FILE *log = logline_stream ();
-    zsys_set_logstream (log ? log : stderr);
     char err[640];
     directory_t *directory = directory_new (opts.config, err, sizeof err);
     if (!directory) {

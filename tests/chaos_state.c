@@ -14,32 +14,44 @@ typedef struct {
     int count;
 } listed_t;
 
-//  The items of a list query by id.
+//  The items of a list query by id, page after page.
 static zhashx_t *
-s_list (const char *endpoint, const char *cmd, const char *office, const char *array)
+s_list (const char *endpoint, const char *cmd, const char *office, const char *array,
+        bool paged)
 {
     zhashx_t *listed = zhashx_new ();
     zhashx_set_destructor (listed, (zhashx_destructor_fn *) zstr_free);
-    tk_msg_t *r =
-        check_call (endpoint, "{\"cmd\":\"%s\",\"office\":\"%s\"}", cmd, office);
-    const msgpack_object *items = tk_get (r, array);
-    for (uint32_t i = 0;
-         items && items->type == MSGPACK_OBJECT_ARRAY && i < items->via.array.size; i++) {
-        const msgpack_object *item = &items->via.array.ptr[i];
-        char id[64] = "";
-        map_str (item, "id", id, sizeof id);
-        listed_t *l = (listed_t *) zhashx_lookup (listed, id);
-        if (!l) {
-            l = (listed_t *) zmalloc (sizeof (listed_t));
-            zhashx_insert (listed, id, l);
+    char after[80] = "";
+    bool more = true;
+    while (more) {
+        tk_msg_t *r =
+            check_call (endpoint, "{\"cmd\":\"%s\",\"office\":\"%s\"%s%s%s%s}", cmd,
+                        office, paged ? ",\"limit\":200" : "",
+                        *after ? ",\"page\":\"" : "", after, *after ? "\"" : "");
+        const msgpack_object *items = tk_get (r, array);
+        for (uint32_t i = 0;
+             items && items->type == MSGPACK_OBJECT_ARRAY && i < items->via.array.size;
+             i++) {
+            const msgpack_object *item = &items->via.array.ptr[i];
+            char id[64] = "";
+            map_str (item, "id", id, sizeof id);
+            listed_t *l = (listed_t *) zhashx_lookup (listed, id);
+            if (!l) {
+                l = (listed_t *) zmalloc (sizeof (listed_t));
+                zhashx_insert (listed, id, l);
+            }
+            map_str (item, "status", l->status, sizeof l->status);
+            l->events = map_int (item, "intake_events", -1);
+            l->count++;
         }
-        map_str (item, "status", l->status, sizeof l->status);
-        l->events = map_int (item, "intake_events", -1);
-        l->count++;
+        if (!items)
+            fprintf (stderr, "chaos: %s at %s: no %s\n", cmd, office, array);
+        //  A list that does not page yet answers everything at once.
+        more = items && tk_get (r, "next");
+        if (more)
+            snprintf (after, sizeof after, "%s", tk_str (r, "next"));
+        tk_msg_destroy (&r);
     }
-    if (!items)
-        fprintf (stderr, "chaos: %s at %s: no %s\n", cmd, office, array);
-    tk_msg_destroy (&r);
     return listed;
 }
 
@@ -89,17 +101,18 @@ s_lists (cluster_t *cluster, work_t *work, tally_figures_t *t)
     static const struct {
         int service;
         const char *cmd, *array, *kind;
-        bool events;
+        bool events, paged;
     } lists[] = {
-        {CH_INTAKE, "candidate.list", "candidates", "candidate", false},
-        {CH_TRAINING, "cohort.candidates", "candidates", "candidate", true},
-        {CH_FEEDBACK, "survey.list", "surveys", "survey", false},
-        {CH_FEEDBACK, "signal.list", "signals", "signal", false},
+        {CH_INTAKE, "candidate.list", "candidates", "candidate", false, true},
+        {CH_TRAINING, "cohort.candidates", "candidates", "candidate", true, false},
+        {CH_FEEDBACK, "survey.list", "surveys", "survey", false, false},
+        {CH_FEEDBACK, "signal.list", "signals", "signal", false, false},
     };
     for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++)
         for (int o = 0; o < CH_OFFICES; o++) {
-            zhashx_t *listed = s_list (cluster_command (cluster, lists[i].service),
-                                       lists[i].cmd, ch_offices[o], lists[i].array);
+            zhashx_t *listed =
+                s_list (cluster_command (cluster, lists[i].service), lists[i].cmd,
+                        ch_offices[o], lists[i].array, lists[i].paged);
             s_compare (t, listed, work, lists[i].kind, ch_offices[o], lists[i].events,
                        lists[i].cmd);
             zhashx_destroy (&listed);

@@ -85,6 +85,9 @@ before=$(head_of orig)
 mkdir -p "$tmp/backup/intake"
 mdb_copy "$tmp/orig/intake" "$tmp/backup/intake"
 check "mdb_copy of the running store exits 0" test $? -eq 0
+# The vault is backed up apart (docs/SECURITY.md): without it the copy's
+# contact details cannot be read.
+cp "$tmp/orig/intake.vault" "$tmp/backup/intake.vault"
 kill -0 "$submit" 2>/dev/null
 check "commands were still flowing when the copy finished (head $before)" test $? -eq 0
 wait "$submit"
@@ -155,6 +158,7 @@ check "... and names the table" grep -q "the store failed a scan of candidates" 
 # Restore: a fresh data directory holding the copy, intake started on it.
 mkdir -p "$tmp/restored"
 cp -r "$tmp/backup/intake" "$tmp/restored/intake"
+cp "$tmp/backup/intake.vault" "$tmp/restored/intake.vault"
 start restored intake
 intake_up() { # intake_up DEPLOYMENT: waits up to 10 s for intake to answer
   local tries=0

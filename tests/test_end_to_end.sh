@@ -151,6 +151,14 @@ check "audit --office ede, which no intake instance serves" refuses \
   "$opstap" --config "$tmp/offices.conf" audit --service intake --office ede
 check "erase-status --office ede likewise" refuses "no instance of intake serves office ede" \
   "$opstap" --config "$tmp/offices.conf" erase-status c-1 --office ede
+echo '{"cmd":"candidate.get","office":"nijmgen","id":"c-anna"}' |
+  "$opstap" --config "$tmp/offices.conf" submit - >"$tmp/typo.replies" 2>/dev/null
+check "submit: an office nobody declared (a typo) is refused, naming those there are" \
+  grep -qF '"message":"line 1: no office of that name; the directory declares nijmegen,arnhem","field":"office"' "$tmp/typo.replies"
+"$opstap" --config "$tmp/offices.conf" report --office nijmgen --from 2017-01-01 \
+  --to 2017-12-31 >/dev/null 2>"$tmp/typo.err"
+check "report --office nijmgen likewise" \
+  grep -qF "no office of that name; the directory declares nijmegen,arnhem" "$tmp/typo.err"
 check "opstap endpoints lists the directory" test \
   "$("$opstap" --config "$tmp/offices.conf" endpoints | awk '{print $2, $3, $4}' | tr '\n' ' ')" \
   = "intake-a nijmegen,arnhem $(ep base) reporting * $(ep base+40) "

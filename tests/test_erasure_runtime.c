@@ -22,6 +22,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+//  The intake service this test runs (made in main).
+static service_def_t *s_intake;
+
 #define REGISTER                                                                         \
     "{\"cmd\":\"candidate.register\",\"office\":\"nijmegen\",\"rid\":\"%s\","            \
     "\"id\":\"%s\",\"birth_year\":%d,\"referral\":\"self\",\"benefit\":\"none\","        \
@@ -47,7 +50,7 @@ s_setup (fixture_t *f)
     char err[256];
     f->directory = directory_new (config, err, sizeof err);
     free (config);
-    f->intake = tk_start (intake_service (), "intake", f->dir, f->directory);
+    f->intake = tk_start (s_intake, "intake", f->dir, f->directory);
     const dir_entry_t *e = directory_instance (f->directory, "intake");
     f->client = tk_client_new (e->command);
     snprintf (f->replay, sizeof f->replay, "%s", e->replay);
@@ -310,6 +313,7 @@ test_follower_killed (void)
 int
 main (void)
 {
+    s_intake = intake_service_new ();
     zsys_init ();
     fixture_t f;
     s_setup (&f);
@@ -317,5 +321,7 @@ main (void)
     test_id_again (&f);
     s_teardown (&f);
     test_follower_killed ();
-    return tk_done ("test_erasure_runtime");
+    int rc = tk_done ("test_erasure_runtime");
+    intake_service_destroy (&s_intake);
+    return rc;
 }

@@ -7,6 +7,9 @@
 #include "intake.h"
 #include "testkit.h"
 
+//  The intake service this test runs (made in main).
+static service_def_t *s_intake;
+
 #define REG                                                                              \
     "{\"cmd\":\"candidate.register\",\"office\":\"%s\",\"id\":\"%s\","                   \
     "\"birth_year\":1985,\"referral\":\"uwv\",\"benefit\":\"wia\","                      \
@@ -499,13 +502,14 @@ test_replay_after_erasure (fixture_t *f)
 int
 main (void)
 {
+    s_intake = intake_service_new ();
     zsys_init ();
     fixture_t f;
     memset (&f, 0, sizeof f);
     f.dir = tk_tmpdir ();
     f.directory = directory_new_defaults (tk_port_base ());
     f.fb_entry = directory_instance (f.directory, "feedback");
-    f.intake = tk_start (intake_service (), "intake", f.dir, f.directory);
+    f.intake = tk_start (s_intake, "intake", f.dir, f.directory);
     f.in = tk_client_new (directory_instance (f.directory, "intake")->command);
     s_start_feedback (&f);
     test_candidates (&f);
@@ -524,5 +528,7 @@ main (void)
     zactor_destroy (&f.intake);
     directory_destroy (&f.directory);
     tk_rmdir (&f.dir);
-    return tk_done ("test_feedback");
+    int rc = tk_done ("test_feedback");
+    intake_service_destroy (&s_intake);
+    return rc;
 }

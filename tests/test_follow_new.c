@@ -7,6 +7,9 @@
 #include "intake.h"
 #include "testkit.h"
 
+//  The intake service this test runs (made in main).
+static service_def_t *s_intake;
+
 #define REG                                                                              \
     "{\"cmd\":\"candidate.register\",\"office\":\"%s\",\"id\":\"n-%"                     \
     "d\"," TK_REGISTER_REST
@@ -86,7 +89,7 @@ test_new_instance (fixture_t *f)
               "tcp://127.0.0.1:%d\n",
               f->base + 55, f->base + 56, f->base + 57);
     s_append (f, line);
-    zactor_t *ede = s_start (f, intake_service (), "intake-ede", false);
+    zactor_t *ede = s_start (f, s_intake, "intake-ede", false);
     snprintf (line, sizeof line, "tcp://127.0.0.1:%d", f->base + 55);
     tk_client_t *client = tk_client_new (line);
     int64_t seq = 0;
@@ -140,6 +143,7 @@ test_too_many (fixture_t *f)
 int
 main (void)
 {
+    s_intake = intake_service_new ();
     zsys_init ();
     fixture_t f = {tk_tmpdir (), NULL, tk_port_base (), NULL};
     f.config = tk_write_config (f.dir, f.base);
@@ -148,7 +152,7 @@ main (void)
     directory_t *defaults = directory_new_defaults (f.base);
     CHECK (defaults && directory_path (defaults) == NULL);
     directory_destroy (&defaults);
-    zactor_t *intake = s_start (&f, intake_service (), "intake", false);
+    zactor_t *intake = s_start (&f, s_intake, "intake", false);
     zactor_t *follower = s_start (&f, follower_service (), "follower", true);
     char endpoint[64];
     snprintf (endpoint, sizeof endpoint, "tcp://127.0.0.1:%d", f.base + 50);
@@ -169,5 +173,7 @@ main (void)
     zactor_destroy (&intake);
     free (f.config);
     tk_rmdir (&f.dir);
-    return tk_done ("test_follow_new");
+    int rc = tk_done ("test_follow_new");
+    intake_service_destroy (&s_intake);
+    return rc;
 }

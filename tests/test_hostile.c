@@ -14,6 +14,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+//  The intake service this test runs (made in main).
+static service_def_t *s_intake;
+
 #define MIB (1024 * 1024)
 
 //  The fields of a good registration, as JSON values, in packing order.
@@ -480,10 +483,9 @@ test_disconnects (fixture_t *f)
     zlistx_t *events = tk_replay_all (f->entry->replay, 1);
     CHECK ((int64_t) zlistx_size (events) == head && head >= f->head);
     tk_events_destroy (&events);
-    tk_msg_t *r = tk_expect (f->client, NULL,
-                             "{\"cmd\":\"candidate.list\",\"office\":\"nijmegen\"}");
-    CHECK (tk_int (r, "count") == head);
-    tk_msg_destroy (&r);
+    CHECK (
+        tk_count_pages (f->client, "{\"cmd\":\"candidate.list\",\"office\":\"nijmegen\"")
+        == head);
 }
 
 //  --------------------------------------------------------------------------
@@ -542,11 +544,12 @@ test_log_limit (void)
 int
 main (void)
 {
+    s_intake = intake_service_new ();
     zsys_init ();
     fixture_t f = {tk_tmpdir (), NULL, NULL, NULL, NULL, 0};
     f.directory = directory_new_defaults (tk_port_base ());
     f.entry = directory_instance (f.directory, "intake");
-    f.actor = tk_start (intake_service (), "intake", f.dir, f.directory);
+    f.actor = tk_start (s_intake, "intake", f.dir, f.directory);
     f.client = tk_client_new (f.entry->command);
     //  One good command first: the head every hostile one must leave alone.
     zframe_t *good = s_reg_with ("good-1", NULL, NULL, 0);
@@ -567,5 +570,7 @@ main (void)
     zactor_destroy (&f.actor);
     directory_destroy (&f.directory);
     tk_rmdir (&f.dir);
-    return tk_done ("test_hostile");
+    int rc = tk_done ("test_hostile");
+    intake_service_destroy (&s_intake);
+    return rc;
 }

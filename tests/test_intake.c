@@ -6,6 +6,9 @@
 #include "json.h"
 #include "testkit.h"
 
+//  The intake service this test runs (made in main).
+static service_def_t *s_intake;
+
 #define REG                                                                              \
     "{\"cmd\":\"candidate.register\",\"office\":\"nijmegen\",\"id\":\"%s\","             \
     "\"birth_year\":%d,\"referral\":\"uwv\",\"benefit\":\"wia\",\"treatment\":\"%s\","   \
@@ -27,7 +30,7 @@ typedef struct {
 static void
 s_start (fixture_t *f)
 {
-    f->actor = tk_start (intake_service (), "intake", f->dir, f->directory);
+    f->actor = tk_start (s_intake, "intake", f->dir, f->directory);
 }
 
 static void
@@ -331,6 +334,8 @@ test_other_office (fixture_t *f)
     FILE *file = fopen (path, "w");
     if (CHECK (file != NULL)) {
         fprintf (file,
+                 "# the offices there are: those served, and these\n"
+                 "office nijmegen utrecht\n"
                  "intake arnhem arnhem,ede tcp://127.0.0.1:%d tcp://127.0.0.1:%d "
                  "tcp://127.0.0.1:%d\n",
                  base, base + 1, base + 2);
@@ -341,7 +346,7 @@ test_other_office (fixture_t *f)
     zstr_free (&path);
     if (!CHECK (directory != NULL))
         return;
-    zactor_t *actor = tk_start (intake_service (), "arnhem", f->dir, directory);
+    zactor_t *actor = tk_start (s_intake, "arnhem", f->dir, directory);
     tk_client_t *client =
         tk_client_new (directory_instance (directory, "arnhem")->command);
     tk_msg_t *r =
@@ -349,7 +354,18 @@ test_other_office (fixture_t *f)
     CHECK (streq (tk_str (r, "error.field"), "office"));
     CHECK (s_contains (tk_str (r, "error.message"), "does not serve office nijmegen"));
     tk_msg_destroy (&r);
+    //  An office nobody declared (a typo) is refused, naming those there are.
     char *reg = zsys_sprintf (REG, "o-1", 1985, "done", "true");
+    char *typo = s_replace (reg, "\"nijmegen\"", "\"edee\"");
+    r = tk_expect (client, "invalid_argument", "%s", typo);
+    CHECK (streq (tk_str (r, "error.field"), "office"));
+    CHECK (
+        s_contains (tk_str (r, "error.message"), "declares nijmegen,utrecht,arnhem,ede"));
+    tk_msg_destroy (&r);
+    free (typo);
+    r = tk_expect (client, NULL, "{\"cmd\":\"service.status\"}");
+    CHECK (tk_int (r, "head") == 0);
+    tk_msg_destroy (&r);
     char *ede = s_replace (reg, "\"nijmegen\"", "\"ede\"");
     r = tk_expect (client, NULL, "%s", ede);
     CHECK (streq (tk_str (r, "status"), "registered"));
@@ -507,6 +523,7 @@ test_legacy_digest (fixture_t *f)
 int
 main (void)
 {
+    s_intake = intake_service_new ();
     zsys_init ();
     fixture_t f = {tk_tmpdir (), NULL, NULL, NULL, NULL};
     f.directory = directory_new_defaults (tk_port_base ());
@@ -525,5 +542,7 @@ main (void)
     zactor_destroy (&f.actor);
     directory_destroy (&f.directory);
     tk_rmdir (&f.dir);
-    return tk_done ("test_intake");
+    int rc = tk_done ("test_intake");
+    intake_service_destroy (&s_intake);
+    return rc;
 }

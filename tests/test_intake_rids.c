@@ -7,6 +7,9 @@
 #include "testkit.h"
 #include "rids.h"
 
+//  The intake service this test runs (made in main).
+static service_def_t *s_intake;
+
 static STORE_TABLE (t_candidates, "candidates");
 
 #define REG                                                                              \
@@ -110,11 +113,12 @@ s_commands (tk_client_t *client, const dir_entry_t *entry)
 int
 main (void)
 {
+    s_intake = intake_service_new ();
     zsys_init ();
     char *dir = tk_tmpdir ();
     directory_t *directory = directory_new_defaults (tk_port_base ());
     const dir_entry_t *entry = directory_instance (directory, "intake");
-    zactor_t *actor = tk_start (intake_service (), "intake", dir, directory);
+    zactor_t *actor = tk_start (s_intake, "intake", dir, directory);
     tk_client_t *client = tk_client_new (entry->command);
     char *made = s_commands (client, entry);
     zactor_destroy (&actor);
@@ -123,7 +127,7 @@ main (void)
     //  reply as a store written before kept it (put there now).
     counts_t c = s_store (dir, s_put_old);
     CHECK (c.beside_r1 == 2 && c.beside_info && c.in_rids == 2);
-    actor = tk_start (intake_service (), "intake", dir, directory);
+    actor = tk_start (s_intake, "intake", dir, directory);
     tk_msg_t *r = tk_expect (
         client, NULL,
         "{\"cmd\":\"candidate.withdraw\",\"office\":\"nijmegen\","
@@ -144,5 +148,7 @@ main (void)
     tk_client_destroy (&client);
     directory_destroy (&directory);
     tk_rmdir (&dir);
-    return tk_done ("test_intake_rids");
+    int rc = tk_done ("test_intake_rids");
+    intake_service_destroy (&s_intake);
+    return rc;
 }

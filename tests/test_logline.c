@@ -35,9 +35,15 @@ test_format (void)
               "at=2026-12-05T07:55:48.123Z level=info service=intake "
               "event=x office=a\\nI: forged\\t\\x01");
     s_expect ("", "at=2026-12-05T07:55:48.123Z level=info msg=\"\"");
-    char small[40];
-    logline_format ("I: (intake) 26-12-05 08:55:48 event=x", 38, 0, small, sizeof small);
-    CHECK (strlen (small) < sizeof small);
+    //  Any room at all: cut short, never past it.
+    const char *line = "I: (intake) 26-12-05 08:55:48 event=x \"quoted\"\n";
+    for (size_t size = 1; size < 90; size++) {
+        char *small = (char *) malloc (size);
+        logline_format (line, strlen (line), 0, small, size);
+        if (!CHECK (strlen (small) < size))
+            fprintf (stderr, "  size %zu: %s\n", size, small);
+        free (small);
+    }
 }
 
 static const command_t *

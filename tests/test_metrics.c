@@ -383,8 +383,38 @@ test_directory (void)
         CHECK (streq (directory_instance (d, "b")->metrics, "tcp://0.0.0.0:9100"));
         CHECK (streq (directory_instance (d, "c")->metrics, ""));
         CHECK (streq (directory_instance (d, "d")->metrics, ""));
+        //  The offices there are: those the instances serve.
+        CHECK (streq (directory_offices (d), "A,B,C,D,E"));
+        CHECK (dir_office_known (directory_offices (d), "C")
+               && !dir_office_known (directory_offices (d), "F")
+               && !dir_office_known (directory_offices (d), "A,B"));
     }
     directory_destroy (&d);
+    //  Declared by office lines too, each once, before or after the
+    //  instances; all "*" and no office line: any office.
+    d = s_directory (dir,
+                     "office ede  wageningen\t zevenaar ede\n"
+                     "intake a * tcp://h:1 tcp://h:2 tcp://h:3\n"
+                     "intake b nijmegen,ede tcp://h:4 tcp://h:5 tcp://h:6\n"
+                     "office a b c d e f g h i j\n",
+                     err, sizeof err);
+    CHECK (d
+           && streq (directory_offices (d), "ede,wageningen,zevenaar,nijmegen,a,b,c,d,e,"
+                                            "f,g,h,i,j"));
+    directory_destroy (&d);
+    d = s_directory (dir, "intake a * tcp://h:1 tcp://h:2 tcp://h:3\n", err, sizeof err);
+    CHECK (d && streq (directory_offices (d), "")
+           && dir_office_known (directory_offices (d), "anywhere"));
+    directory_destroy (&d);
+    d = s_directory (dir, "office\nintake a * tcp://h:1 tcp://h:2 tcp://h:3\n", err,
+                     sizeof err);
+    CHECK (d == NULL && strstr (err, "line 1: office needs one or more names"));
+    d = s_directory (dir, "intake a * tcp://h:1 tcp://h:2 tcp://h:3\noffice ede n/a\n",
+                     err, sizeof err);
+    CHECK (d == NULL && strstr (err, "line 2: an office is a name"));
+    d = s_directory (dir, "intake a ede,,x tcp://h:1 tcp://h:2 tcp://h:3\n", err,
+                     sizeof err);
+    CHECK (d == NULL && strstr (err, "line 1: an office is a name"));
     d = s_directory (dir, "intake a * tcp://h:1 tcp://h:2 tcp://h:3 udp://h:4\n", err,
                      sizeof err);
     CHECK (d == NULL && strstr (err, "line 1: metrics endpoint"));

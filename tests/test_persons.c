@@ -8,6 +8,9 @@
 #include "testkit.h"
 #include "training.h"
 
+//  The intake service this test runs (made in main).
+static service_def_t *s_intake;
+
 //  --------------------------------------------------------------------------
 //  The stand-in gateway: person.add and person.disable, published.
 
@@ -144,7 +147,7 @@ s_setup (fixture_t *f)
     free (config);
     training_rules_t rules = {8, true};
     f->training = training_service_new (&rules);
-    const service_def_t *defs[SERVICES] = {&s_gateway, intake_service (), f->training,
+    const service_def_t *defs[SERVICES] = {&s_gateway, s_intake, f->training,
                                            placement_service ()};
     for (int s = 0; s < SERVICES; s++) {
         f->actors[s] = tk_start (defs[s], s_names[s], f->dir, f->directory);
@@ -331,6 +334,62 @@ test_placement_records (fixture_t *f)
     s_as (f, TR, "hugo", "forbidden", REFLECTION, "g-1");
 }
 
+//  Events of intake's stream a replay as person is given: their offices
+//  joined into seen (each once), the reply's error code into code.
+static void
+s_replay_as (fixture_t *f, const char *as, char *seen, size_t size, char *code,
+             size_t csize)
+{
+    tk_client_t *client =
+        tk_client_new (directory_instance (f->directory, "intake")->replay);
+    tk_msg_t *r = tk_call (client, "{\"cmd\":\"replay\",\"as\":\"%s\",\"from\":1}", as);
+    seen[0] = 0;
+    snprintf (code, csize, "%s", tk_ok (r) ? "" : tk_str (r, "error.code"));
+    const msgpack_object *list = tk_get (r, "events");
+    size_t used = 0;
+    for (uint32_t i = 0; list && i < list->via.array.size; i++) {
+        char office[64] = "";
+        map_str (&list->via.array.ptr[i], "office", office, sizeof office);
+        if (!strstr (seen, office))
+            used += (size_t) snprintf (seen + used, size - used, "%s%s", used ? "," : "",
+                                       office);
+    }
+    tk_msg_destroy (&r);
+    tk_client_destroy (&client);
+}
+
+static void
+test_replay_as (fixture_t *f)
+{
+    s_as (f, GW, NULL, NULL,
+          "{\"cmd\":\"person.add\",\"person\":\"dana\",\"role\":\"data\","
+          "\"offices\":\"arnhem\"}");
+    //  Without keys a request with no "as" is the operator's own (and,
+    //  with after, waits for intake to have learnt dana).
+    s_as (f, IN, NULL, NULL, REGISTER, "arnhem", "c-9");
+    char seen[256], code[64];
+    s_replay_as (f, "dana", seen, sizeof seen, code, sizeof code);
+    if (!CHECK (streq (code, "") && streq (seen, "arnhem")))
+        fprintf (stderr, "  as dana: code %s, offices %s\n", code, seen);
+    s_replay_as (f, "mia", seen, sizeof seen, code, sizeof code);
+    CHECK (streq (code, "") && strstr (seen, "arnhem") && strstr (seen, "nijmegen"));
+    s_replay_as (f, "tess", seen, sizeof seen, code, sizeof code);
+    CHECK (streq (code, "forbidden") && streq (seen, ""));
+    s_replay_as (f, "nobody", seen, sizeof seen, code, sizeof code);
+    CHECK (streq (code, "forbidden") && streq (seen, ""));
+    //  The trail names who read, and which offices; a name nobody has is
+    //  not written.
+    tk_msg_t *r =
+        tk_expect (f->clients[IN], NULL, "{\"cmd\":\"audit.list\",\"caller\":\"dana\"}");
+    CHECK (streq (tk_str (r, "entries.0.cmd"), "replay")
+           && streq (tk_str (r, "entries.0.office"), "arnhem"));
+    tk_msg_destroy (&r);
+    r = tk_expect (f->clients[IN], NULL,
+                   "{\"cmd\":\"audit.list\",\"caller\":\"nobody\"}");
+    CHECK (tk_get (r, "entries") && tk_get (r, "entries")->via.array.size == 0);
+    tk_msg_destroy (&r);
+}
+
 static void
 test_disabled (fixture_t *f)
 {
@@ -339,18 +398,30 @@ test_disabled (fixture_t *f)
           "{\"cmd\":\"candidate.get\",\"office\":\"nijmegen\",\"id\":\"c-1\"}");
     s_as (f, PL, "anna", "forbidden",
           "{\"cmd\":\"placement.get\",\"office\":\"nijmegen\",\"id\":\"p-1\"}");
+    s_as (f, GW, NULL, NULL, "{\"cmd\":\"person.disable\",\"person\":\"dana\"}");
+    //  A command with after waits for intake to have learnt it; the replay
+    //  endpoint does not wait.
+    s_as (f, IN, NULL, NULL,
+          "{\"cmd\":\"candidate.get\",\"office\":\"arnhem\",\"id\":\"c-9\"}");
+    char seen[256], code[64];
+    s_replay_as (f, "dana", seen, sizeof seen, code, sizeof code);
+    CHECK (streq (code, "forbidden") && streq (seen, ""));
 }
 
 int
 main (void)
 {
+    s_intake = intake_service_new ();
     zsys_init ();
     fixture_t f;
     s_setup (&f);
     test_roles_and_offices (&f);
     test_training_records (&f);
     test_placement_records (&f);
+    test_replay_as (&f);
     test_disabled (&f);
     s_teardown (&f);
-    return tk_done ("test_persons");
+    int rc = tk_done ("test_persons");
+    intake_service_destroy (&s_intake);
+    return rc;
 }

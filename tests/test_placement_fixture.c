@@ -26,6 +26,7 @@
 typedef struct {
     char *dir;
     directory_t *directory;
+    service_def_t *intake_def;
     zactor_t *intake;
     zactor_t *placement;
     tk_client_t *in;
@@ -199,7 +200,8 @@ s_setup (fixture_t *f)
     f->directory = directory_new_defaults (tk_port_base ());
     f->in_entry = directory_instance (f->directory, "intake");
     f->pl_entry = directory_instance (f->directory, "placement");
-    f->intake = s_start (f, intake_service (), "intake");
+    f->intake_def = intake_service_new ();
+    f->intake = s_start (f, f->intake_def, "intake");
     f->placement = s_start (f, placement_service (), "placement");
     f->in = tk_client_new (f->in_entry->command);
     f->pl = tk_client_new (f->pl_entry->command);
@@ -212,6 +214,7 @@ s_teardown (fixture_t *f)
     tk_client_destroy (&f->pl);
     zactor_destroy (&f->placement);
     zactor_destroy (&f->intake);
+    intake_service_destroy (&f->intake_def);
     directory_destroy (&f->directory);
     tk_rmdir (&f->dir);
 }

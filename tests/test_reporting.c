@@ -501,6 +501,37 @@ test_errors (fixture_t *f)
     }
 }
 
+//  A correction (GDPR art. 16) counts the registration under its new codes,
+//  on the day it was registered; a correction changing no code, nothing.
+static void
+test_corrections (fixture_t *f)
+{
+    s_do (f, "{\"cmd\":\"candidate.update\",\"office\":\"nijmegen\",\"id\":\"nij-06\","
+             "\"referral\":\"self\",\"criteria\":{\"motivated\":true},"
+             "\"date\":\"2017-10-10\"}");
+    s_do (f, "{\"cmd\":\"candidate.update\",\"office\":\"nijmegen\",\"id\":\"nij-07\","
+             "\"birth_year\":1950,\"date\":\"2017-10-10\"}");
+    static const fig_t corrected[] = {
+        {"intake.registered", 'i', 8},
+        {"intake.eligible", 'i', 7},
+        {"intake.not_eligible.total", 'i', 1},
+        {"intake.not_eligible.by_reason.motivated", 'i', 0},
+        {"intake.not_eligible.by_reason.willing_to_train", 'i', 1},
+        {"intake.not_eligible.by_reason.age", 'i', 1},
+        {"intake.referral.uwv", 'i', 3},
+        {"intake.referral.self", 'i', 2},
+        END_FIGS};
+    tk_msg_t *r = s_report (f, "nijmegen", "2017-07-01", "2017-09-30", 1);
+    s_check (r, "offices.nijmegen.", corrected);
+    tk_msg_destroy (&r);
+    //  Not in the period of the correction's own date.
+    static const fig_t october[] = {
+        {"intake.eligible", 'i', 1}, {"intake.referral.self", 'i', 0}, END_FIGS};
+    r = s_report (f, "nijmegen", "2017-10-01", "2017-10-31", 1);
+    s_check (r, "offices.nijmegen.", october);
+    tk_msg_destroy (&r);
+}
+
 int
 main (void)
 {
@@ -513,6 +544,7 @@ main (void)
     test_as_of (&f);
     test_offices (&f);
     test_errors (&f);
+    test_corrections (&f);
     s_teardown (&f);
     return tk_done ("test_reporting");
 }

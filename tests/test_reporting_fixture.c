@@ -21,6 +21,7 @@ static const char *const s_services[] = {"intake", "training", "placement", "fee
 typedef struct {
     char *dir;
     directory_t *directory;
+    service_def_t *intake_def;
     service_def_t *training_def;
     service_def_t *reporting_def; //  with the k it was made with
     zactor_t *actors[SERVICES];
@@ -31,9 +32,8 @@ typedef struct {
 static zactor_t *
 s_start (fixture_t *f, int service)
 {
-    const service_def_t *defs[] = {intake_service (), f->training_def,
-                                   placement_service (), feedback_service (),
-                                   f->reporting_def};
+    const service_def_t *defs[] = {f->intake_def, f->training_def, placement_service (),
+                                   feedback_service (), f->reporting_def};
     return tk_start (defs[service], s_services[service], f->dir, f->directory);
 }
 
@@ -70,6 +70,7 @@ s_setup (fixture_t *f)
     char err[256];
     f->directory = directory_new (config, err, sizeof err);
     free (config);
+    f->intake_def = intake_service_new ();
     f->training_def = training_service_new (NULL);
     f->reporting_def = reporting_service_new (0);
     for (int s = 0; s < SERVICES; s++) {
@@ -87,6 +88,7 @@ s_teardown (fixture_t *f)
         zactor_destroy (&f->actors[s]);
     }
     training_service_destroy (&f->training_def);
+    intake_service_destroy (&f->intake_def);
     reporting_service_destroy (&f->reporting_def);
     directory_destroy (&f->directory);
     tk_rmdir (&f->dir);

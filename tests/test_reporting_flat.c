@@ -574,7 +574,7 @@ main (void)
     store_t *store = store_new (dir, tables, &err);
     service_def_t *def = reporting_service_new (1);
     outbox_t *outbox = store ? outbox_new (store) : NULL;
-    erasure_t *erasure = outbox ? erasure_new (def, outbox, NULL) : NULL;
+    erasure_t *erasure = outbox ? erasure_new (def, outbox, NULL, NULL) : NULL;
     CHECK (erasure && store_write (store, s_apply_all, erasure, &err) == 0);
     erasure_destroy (&erasure);
     outbox_destroy (&outbox);

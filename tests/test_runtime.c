@@ -6,6 +6,9 @@
 #include "json.h"
 #include "testkit.h"
 
+//  The intake service this test runs (made in main).
+static service_def_t *s_intake;
+
 #define REG                                                                              \
     "{\"cmd\":\"candidate.register\",\"office\":\"nijmegen\",\"id\":\"r-%d\","           \
     "\"rid\":\"rid-%d\"," TK_REGISTER_REST
@@ -99,21 +102,21 @@ test_port_taken (void)
     CHECK (zsock_bind (squatter, "%s", entry->command) > 0);
     service_opts_t opts = {.instance = "intake", .data_dir = dir, .directory = directory};
     char err[640] = "";
-    zactor_t *actor = service_start (intake_service (), &opts, err, sizeof err);
+    zactor_t *actor = service_start (s_intake, &opts, err, sizeof err);
     CHECK (actor == NULL && strstr (err, "cannot bind") && strstr (err, entry->command));
     zactor_destroy (&actor);
     zsock_destroy (&squatter);
     //  Freed, the same port serves at once.
-    actor = tk_start (intake_service (), "intake", dir, directory);
+    actor = tk_start (s_intake, "intake", dir, directory);
     zactor_destroy (&actor);
     //  An instance the directory does not list, or lists for another
     //  service, does not start, and says which.
     opts.instance = "nobody";
-    actor = service_start (intake_service (), &opts, err, sizeof err);
+    actor = service_start (s_intake, &opts, err, sizeof err);
     CHECK (actor == NULL
            && strstr (err, "the directory lists no intake instance named nobody"));
     opts.instance = "training";
-    actor = service_start (intake_service (), &opts, err, sizeof err);
+    actor = service_start (s_intake, &opts, err, sizeof err);
     CHECK (actor == NULL
            && strstr (err, "the directory lists no intake instance named training"));
     directory_destroy (&directory);
@@ -133,7 +136,7 @@ test_map_growth (void)
                            .directory = directory,
                            .map_initial = 64 * 1024};
     char err[640];
-    zactor_t *actor = service_start (intake_service (), &opts, err, sizeof err);
+    zactor_t *actor = service_start (s_intake, &opts, err, sizeof err);
     CHECK (actor != NULL);
     const dir_entry_t *entry = directory_instance (directory, "intake");
     CHECK (s_pipeline (entry->command, 3000) == 3000);
@@ -257,7 +260,7 @@ test_replay_refusals (fixture_t *f)
     tk_msg_destroy (&r);
     tk_client_destroy (&client);
     zactor_destroy (&f->intake);
-    f->intake = s_start (f, intake_service (), "intake");
+    f->intake = s_start (f, s_intake, "intake");
     client = tk_client_new (f->in->replay);
     r = tk_expect (client, NULL, "{\"cmd\":\"replay\",\"from\":1,\"max\":1}");
     CHECK (streq (tk_str (r, "epoch"), epoch));
@@ -460,6 +463,7 @@ test_retention_checked (fixture_t *f)
 int
 main (void)
 {
+    s_intake = intake_service_new ();
     zsys_init ();
     fixture_t f = {tk_tmpdir (), NULL, NULL, NULL, NULL, NULL};
     int base = tk_port_base ();
@@ -469,7 +473,7 @@ main (void)
     f.directory = directory_new (config, err, sizeof err);
     f.in = directory_instance (f.directory, "intake");
     f.fo = directory_instance (f.directory, "follower");
-    f.intake = s_start (&f, intake_service (), "intake");
+    f.intake = s_start (&f, s_intake, "intake");
     test_pipelined (&f);
     test_rid (&f);
     test_framing (&f);
@@ -485,5 +489,7 @@ main (void)
     directory_destroy (&f.directory);
     free (config);
     tk_rmdir (&f.dir);
-    return tk_done ("test_runtime");
+    int rc = tk_done ("test_runtime");
+    intake_service_destroy (&s_intake);
+    return rc;
 }

@@ -9,6 +9,9 @@
 
 #include <stdarg.h>
 
+//  The intake service this test runs (made in main).
+static service_def_t *s_intake;
+
 #define REG                                                                              \
     "{\"cmd\":\"candidate.register\",\"office\":\"%s\",\"id\":\"%s\","                   \
     "\"birth_year\":1985,\"referral\":\"uwv\",\"benefit\":\"wia\",\"treatment\":"        \
@@ -531,7 +534,7 @@ test_eventually (fixture_t *f)
 static void
 s_start (fixture_t *f)
 {
-    f->intake = tk_start (intake_service (), "intake", f->dir, f->directory);
+    f->intake = tk_start (s_intake, "intake", f->dir, f->directory);
     training_rules_t rules = {8, true};
     f->def = training_service_new (&rules);
     f->training = tk_start (f->def, "training", f->dir, f->directory);
@@ -542,6 +545,7 @@ s_start (fixture_t *f)
 int
 main (void)
 {
+    s_intake = intake_service_new ();
     zsys_init ();
     fixture_t f = {tk_tmpdir (), NULL, NULL, NULL, NULL, NULL, NULL, 0};
     f.directory = directory_new_defaults (tk_port_base ());
@@ -569,5 +573,7 @@ main (void)
     training_service_destroy (&f.def);
     directory_destroy (&f.directory);
     tk_rmdir (&f.dir);
-    return tk_done ("test_training");
+    int rc = tk_done ("test_training");
+    intake_service_destroy (&s_intake);
+    return rc;
 }

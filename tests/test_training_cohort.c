@@ -9,6 +9,9 @@
 
 #include <stdarg.h>
 
+//  The intake service this test runs (made in main).
+static service_def_t *s_intake;
+
 #define REG                                                                              \
     "{\"cmd\":\"candidate.register\",\"office\":\"%s\",\"id\":\"%s\","                   \
     "\"birth_year\":1985,\"referral\":\"uwv\",\"benefit\":\"wia\",\"treatment\":"        \
@@ -457,6 +460,7 @@ s_setup (fixture_t *f)
     FILE *file = fopen (config, "a");
     if (file) {
         fprintf (file,
+                 "office arnhem\n"
                  "training training-b nijmegen tcp://127.0.0.1:%d tcp://127.0.0.1:%d "
                  "tcp://127.0.0.1:%d\n",
                  base + 55, base + 56, base + 57);
@@ -467,7 +471,7 @@ s_setup (fixture_t *f)
     free (config);
     service_opts_t in = {
         .instance = "intake", .data_dir = f->dir, .directory = f->directory};
-    f->intake = service_start (intake_service (), &in, err, sizeof err);
+    f->intake = service_start (s_intake, &in, err, sizeof err);
     CHECK (f->intake != NULL);
     training_rules_t rules = {8, true}, other = {7, false};
     f->def = training_service_new (&rules);
@@ -482,6 +486,7 @@ s_setup (fixture_t *f)
 int
 main (void)
 {
+    s_intake = intake_service_new ();
     zsys_init ();
     fixture_t f;
     memset (&f, 0, sizeof f);
@@ -519,5 +524,7 @@ main (void)
     training_service_destroy (&f.def_b);
     directory_destroy (&f.directory);
     tk_rmdir (&f.dir);
-    return tk_done ("test_training_cohort");
+    int rc = tk_done ("test_training_cohort");
+    intake_service_destroy (&s_intake);
+    return rc;
 }

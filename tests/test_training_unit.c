@@ -106,7 +106,7 @@ test_apply (const char *dir, const service_def_t *def)
     CHECK (audit != NULL);
     audit_entry_t entry = {"", "anna", "expert.activity", "x", "u-1", "ok"};
     audit_add (audit, &entry);
-    erasure_t *erasure = erasure_new (def, outbox, audit);
+    erasure_t *erasure = erasure_new (def, outbox, audit, NULL);
     int known = -1;
     CHECK (s_apply_json (store, erasure, def,
                          "{\"type\":\"candidate.registered\",\"service\":\"intake\","

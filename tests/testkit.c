@@ -58,13 +58,21 @@ tk_rmdir (char **path_p)
     }
 }
 
+//  A plain socket, bound and closed at once: a ZeroMQ socket closes in its
+//  I/O thread, later, and would still hold the port when the test binds it.
 static bool
 s_port_free (int port)
 {
-    zsock_t *sock = zsock_new (ZMQ_PUB);
-    zsock_set_linger (sock, 0);
-    bool free_port = zsock_bind (sock, "tcp://127.0.0.1:%d", port) == port;
-    zsock_destroy (&sock);
+    int fd = socket (AF_INET, SOCK_STREAM, 0);
+    if (fd < 0)
+        return false;
+    int on = 1;
+    setsockopt (fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+    struct sockaddr_in addr = {.sin_family = AF_INET,
+                               .sin_port = htons ((uint16_t) port)};
+    addr.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+    bool free_port = bind (fd, (struct sockaddr *) &addr, sizeof addr) == 0;
+    close (fd);
     return free_port;
 }
 
@@ -261,6 +269,28 @@ tk_call_frames (tk_client_t *self, zmsg_t **msg_p)
     tk_msg_t *msg = tk_msg_new (zframe_data (reply), zframe_size (reply));
     zframe_destroy (&reply);
     return msg;
+}
+
+int64_t
+tk_count_pages (tk_client_t *self, const char *query)
+{
+    int64_t total = 0;
+    char page[4096] = "";
+    while (true) {
+        tk_msg_t *r = tk_call (self, "%s,\"limit\":200%s%s%s}", query,
+                               *page ? ",\"page\":\"" : "", page, *page ? "\"" : "");
+        if (!tk_ok (r)) {
+            tk_msg_destroy (&r);
+            return -1;
+        }
+        total += tk_int (r, "count");
+        bool more = tk_get (r, "next") != NULL;
+        if (more)
+            snprintf (page, sizeof page, "%s", tk_str (r, "next"));
+        tk_msg_destroy (&r);
+        if (!more)
+            return total;
+    }
 }
 
 tk_msg_t *

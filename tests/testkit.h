@@ -67,6 +67,10 @@ tk_msg_t *tk_call (tk_client_t *self, const char *fmt, ...)
     __attribute__ ((format (printf, 2, 3)));
 //  Sends raw bytes as one frame (or several frames) and waits for a reply.
 tk_msg_t *tk_call_raw (tk_client_t *self, const void *data, size_t size);
+//  The items of a list query over all its pages: query is its JSON without
+//  the closing brace ({"cmd":"candidate.list","office":"nijmegen"); -1 when
+//  a page is refused.
+int64_t tk_count_pages (tk_client_t *self, const char *query);
 tk_msg_t *tk_call_frames (tk_client_t *self, zmsg_t **msg_p);
 //  Calls and checks the reply is ok (or has the error code); prints the
 //  reply when it is not, with the caller's file and line. Returns the reply

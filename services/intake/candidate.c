@@ -2,6 +2,7 @@
     and lifecycle, and the queries that read them.  */
 #include "handlers.h"
 
+#include "contact.h"
 #include "retention.h"
 #include "rids.h"
 
@@ -29,10 +30,43 @@ s_load (cmd_ctx_t *ctx, const char *id, candidate_t *c)
     return 0;
 }
 
-static int
-s_save (cmd_ctx_t *ctx, const candidate_t *c)
+int
+candidate_save (cmd_ctx_t *ctx, const candidate_t *c)
 {
-    return candidate_store (c, cmd_tx (ctx)) ? cmd_store_fail (ctx) : 0;
+    char key[2 * CODEC_ID_MAX + 2];
+    size_t klen = intake_office_key (key, c->office, c->id);
+    return candidate_store (c, cmd_tx (ctx))
+                   || store_put (cmd_tx (ctx), intake_by_office, key, klen, "", 0)
+               ? cmd_store_fail (ctx)
+               : 0;
+}
+
+//  After the commit: the words of the contact details, for the search.
+static void
+s_index (void *state, const void *data, size_t size)
+{
+    intake_state_t *self = (intake_state_t *) state;
+    size_t ilen = strnlen ((const char *) data, size);
+    if (ilen < size)
+        search_put (self->search, (const char *) data, (const char *) data + ilen + 1,
+                    size - ilen - 1);
+}
+
+int
+candidate_contact (cmd_ctx_t *ctx, const char *id, const msgpack_object *contact)
+{
+    if (contact_store (ctx, id, contact))
+        return -1;
+    msgpack_sbuffer buf;
+    msgpack_sbuffer_init (&buf);
+    msgpack_sbuffer_write (&buf, id, strlen (id) + 1);
+    msgpack_packer pk;
+    msgpack_packer_init (&pk, &buf, msgpack_sbuffer_write);
+    msgpack_pack_object (&pk, *contact);
+    cmd_after (ctx, s_index, buf.data, buf.size);
+    sodium_memzero (buf.data, buf.size);
+    msgpack_sbuffer_destroy (&buf);
+    return 0;
 }
 
 int
@@ -42,9 +76,8 @@ candidate_load (cmd_ctx_t *ctx, candidate_t *c)
     return s_load (ctx, map_str (cmd_body (ctx), "id", id, sizeof id), c);
 }
 
-//  A transition's date may not precede the registration.
-static int
-s_check_date (cmd_ctx_t *ctx, const candidate_t *c, char date[11])
+int
+candidate_date (cmd_ctx_t *ctx, const candidate_t *c, char date[11])
 {
     map_str (cmd_body (ctx), "date", date, 11);
     if (strcmp (date, c->registered) < 0)
@@ -53,9 +86,9 @@ s_check_date (cmd_ctx_t *ctx, const candidate_t *c, char date[11])
     return 0;
 }
 
-static int
-s_emit_simple (cmd_ctx_t *ctx, const char *type, const candidate_t *c, const char *date,
-               kv_t *fields)
+int
+candidate_emit (cmd_ctx_t *ctx, const char *type, const candidate_t *c, const char *date,
+                kv_t *fields)
 {
     kv_t own;
     kv_init (&own);
@@ -130,22 +163,14 @@ s_emit_registered (cmd_ctx_t *ctx, const candidate_t *c)
     return rc;
 }
 
-//  The contact details, in their own table: only candidate.get reads it.
+//  The contact details, in their own table, encrypted (contact.h).
 static int
 s_store_contact (cmd_ctx_t *ctx, const candidate_t *c)
 {
     const msgpack_object *contact = obj_get (cmd_body (ctx), "contact");
     if (!contact || contact->type != MSGPACK_OBJECT_MAP)
         return 0;
-    msgpack_sbuffer buf;
-    msgpack_sbuffer_init (&buf);
-    msgpack_packer pk;
-    msgpack_packer_init (&pk, &buf, msgpack_sbuffer_write);
-    msgpack_pack_object (&pk, *contact);
-    int rc = store_put (cmd_tx (ctx), intake_contacts, c->id, strlen (c->id), buf.data,
-                        buf.size);
-    msgpack_sbuffer_destroy (&buf);
-    return rc ? cmd_store_fail (ctx) : 0;
+    return candidate_contact (ctx, c->id, contact);
 }
 
 //  Whether the body repeats the registration stored as c: by its digest, or
@@ -206,7 +231,8 @@ candidate_register (cmd_ctx_t *ctx)
         return s_register_again (ctx, c.id, stored, size);
     s_from_body (&c, body, cmd_office (ctx));
     obj_digest (body, s_not_content, c.digest);
-    if (s_save (ctx, &c) || s_store_contact (ctx, &c) || s_emit_registered (ctx, &c))
+    if (candidate_save (ctx, &c) || s_store_contact (ctx, &c)
+        || s_emit_registered (ctx, &c))
         return -1;
     if (!c.eligible && retention_mark_ended (cmd_tx (ctx), c.id))
         return cmd_store_fail (ctx);
@@ -222,7 +248,7 @@ candidate_info_session (cmd_ctx_t *ctx)
 {
     candidate_t c;
     char date[11];
-    if (candidate_load (ctx, &c) || s_check_date (ctx, &c, date))
+    if (candidate_load (ctx, &c) || candidate_date (ctx, &c, date))
         return -1;
     if (*c.info_session)
         return cmd_fail (ctx, ERR_CONFLICT, "id", "info session already recorded on %s",
@@ -235,9 +261,9 @@ candidate_info_session (cmd_ctx_t *ctx)
         c.status = CS_INFO_SESSION_ATTENDED;
         snprintf (c.status_date, sizeof c.status_date, "%s", date);
     }
-    if (s_save (ctx, &c))
+    if (candidate_save (ctx, &c))
         return -1;
-    return s_emit_simple (ctx, "candidate.info_session_attended", &c, date, NULL);
+    return candidate_emit (ctx, "candidate.info_session_attended", &c, date, NULL);
 }
 
 //  Why a candidate cannot be admitted on date, or NULL.
@@ -267,15 +293,15 @@ candidate_admit (cmd_ctx_t *ctx)
 {
     candidate_t c;
     char date[11];
-    if (candidate_load (ctx, &c) || s_check_date (ctx, &c, date)
+    if (candidate_load (ctx, &c) || candidate_date (ctx, &c, date)
         || s_admission_blocked (ctx, &c, date))
         return -1;
     c.status = CS_ADMITTED;
     snprintf (c.admitted, sizeof c.admitted, "%s", date);
     snprintf (c.status_date, sizeof c.status_date, "%s", date);
-    if (s_save (ctx, &c))
+    if (candidate_save (ctx, &c))
         return -1;
-    return s_emit_simple (ctx, "candidate.admitted", &c, date, NULL);
+    return candidate_emit (ctx, "candidate.admitted", &c, date, NULL);
 }
 
 //  Moves to a closing status with a reason: defer, decline or withdraw.
@@ -284,7 +310,7 @@ s_close (cmd_ctx_t *ctx, candidate_status_t to, const char *type, unsigned allow
 {
     candidate_t c;
     char date[11];
-    if (candidate_load (ctx, &c) || s_check_date (ctx, &c, date))
+    if (candidate_load (ctx, &c) || candidate_date (ctx, &c, date))
         return -1;
     if (!(allowed & (1u << c.status)))
         return cmd_fail (ctx, ERR_FAILED_PRECONDITION, "id", "candidate is %s",
@@ -301,7 +327,7 @@ s_close (cmd_ctx_t *ctx, candidate_status_t to, const char *type, unsigned allow
     kv_str (&f, "reason", c.reason);
     if (to == CS_DEFERRED)
         kv_str (&f, "until", c.until);
-    int rc = s_save (ctx, &c) ? -1 : s_emit_simple (ctx, type, &c, date, &f);
+    int rc = candidate_save (ctx, &c) ? -1 : candidate_emit (ctx, type, &c, date, &f);
     kv_destroy (&f);
     if (rc == 0 && (to == CS_DECLINED || to == CS_WITHDRAWN)
         && retention_mark_ended (cmd_tx (ctx), c.id))
@@ -336,7 +362,7 @@ candidate_assess_stage (cmd_ctx_t *ctx)
 {
     candidate_t c;
     char date[11];
-    if (candidate_load (ctx, &c) || s_check_date (ctx, &c, date))
+    if (candidate_load (ctx, &c) || candidate_date (ctx, &c, date))
         return -1;
     const msgpack_object *body = cmd_body (ctx);
     int stage = map_enum (body, "stage", candidate_stages);
@@ -359,86 +385,11 @@ candidate_assess_stage (cmd_ctx_t *ctx)
         kv_str (&f, "stagnation", candidate_stagnations[stagnation]);
         kv_str (&f, "mechanism", candidate_mechanisms[stagnation]);
     }
-    int rc = s_save (ctx, &c)
+    int rc = candidate_save (ctx, &c)
                  ? -1
-                 : s_emit_simple (ctx, "candidate.stage_assessed", &c, date, &f);
+                 : candidate_emit (ctx, "candidate.stage_assessed", &c, date, &f);
     kv_destroy (&f);
     if (rc == 0 && stagnation >= 0)
         kv_str (cmd_reply (ctx), "mechanism", candidate_mechanisms[stagnation]);
     return rc;
-}
-
-int
-candidate_get (cmd_ctx_t *ctx)
-{
-    candidate_t c;
-    if (candidate_load (ctx, &c))
-        return -1;
-    kv_t *reply = cmd_reply (ctx);
-    candidate_describe (&c, reply);
-    msgpack_packer *pk = kv_key (reply, "wishes");
-    msgpack_pack_map (pk, 2);
-    pk_kv_str (pk, "function", c.wish_function);
-    pk_kv_str (pk, "sector", c.wish_sector);
-    const void *val;
-    size_t vlen;
-    int rc = store_get (cmd_tx (ctx), intake_contacts, c.id, strlen (c.id), &val, &vlen);
-    if (rc < 0)
-        return cmd_store_fail (ctx);
-    oerr_t err;
-    msg_t *contact = rc == 0 ? msg_decode (val, vlen, &err) : NULL;
-    if (contact)
-        kv_obj (reply, "contact", msg_root (contact));
-    msg_destroy (&contact);
-    return 0;
-}
-
-typedef struct {
-    const char *office;
-    int status;
-    uint32_t count;
-    msgpack_sbuffer items;
-    msgpack_packer pk;
-} list_t;
-
-static int
-s_list_one (const void *key, size_t klen, const void *val, size_t vlen, void *arg)
-{
-    list_t *list = (list_t *) arg;
-    if (!rids_record_key (key, klen))
-        return 0;
-    candidate_t c;
-    if (candidate_unpack (&c, val, vlen) != 0)
-        return -1;
-    if (strcmp (c.office, list->office) != 0
-        || (list->status >= 0 && (int) c.status != list->status))
-        return 0;
-    msgpack_pack_map (&list->pk, 3);
-    pk_kv_str (&list->pk, "id", c.id);
-    pk_kv_str (&list->pk, "status", intake_status_name (c.status));
-    pk_kv_bool (&list->pk, "eligible", c.eligible);
-    list->count++;
-    return 0;
-}
-
-int
-candidate_list (cmd_ctx_t *ctx)
-{
-    list_t list = {cmd_office (ctx),
-                   map_enum (cmd_body (ctx), "status", intake_statuses),
-                   0,
-                   {0, NULL, 0},
-                   {NULL, NULL}};
-    msgpack_sbuffer_init (&list.items);
-    msgpack_packer_init (&list.pk, &list.items, msgpack_sbuffer_write);
-    int rc =
-        store_scan (cmd_tx (ctx), intake_candidates, NULL, 0, NULL, 0, s_list_one, &list);
-    if (rc == 0) {
-        kv_t *reply = cmd_reply (ctx);
-        kv_uint (reply, "count", list.count);
-        msgpack_pack_array (kv_key (reply, "candidates"), list.count);
-        msgpack_sbuffer_write (&reply->buf, list.items.data, list.items.size);
-    }
-    msgpack_sbuffer_destroy (&list.items);
-    return rc ? cmd_store_fail (ctx) : 0;
 }

@@ -17,12 +17,28 @@ intake_erase (store_tx_t *tx, const char *id, const char *token, void *state)
     size_t len = strlen (id);
     if (!len)
         return 0;
+    const void *val;
+    size_t vlen;
+    candidate_t c;
+    char key[2 * CODEC_ID_MAX + 2];
+    if (store_get (tx, intake_candidates, id, len, &val, &vlen) == 0
+        && candidate_unpack (&c, val, vlen) == 0
+        && store_del (tx, intake_by_office, key, intake_office_key (key, c.office, id)))
+        return -1;
     return store_del (tx, intake_candidates, id, len)
                    || store_del (tx, intake_registrations, id, len)
                    || store_del (tx, intake_contacts, id, len)
                    || retention_forget (tx, id)
                ? -1
                : 0;
+}
+
+//  After the commit: the search forgets the candidate's words.
+static void
+s_unindex (void *state, const void *data, size_t size)
+{
+    (void) size;
+    search_remove (((intake_state_t *) state)->search, (const char *) data);
 }
 
 int
@@ -35,6 +51,7 @@ candidate_erase (cmd_ctx_t *ctx)
     scrub_token (token);
     if (cmd_erase (ctx, c.id, token))
         return -1;
+    cmd_after (ctx, s_unindex, c.id, strlen (c.id) + 1);
     //  Followers need the id once, to remove their own records of it; the
     //  event names it as its subject so that candidate.erase_complete can
     //  take it out once every follower is done (opstap erase-status).

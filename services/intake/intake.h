@@ -6,7 +6,9 @@
 
 #include "service.h"
 
-//  The intake service's commands and tables, for service_start.
-const service_def_t *intake_service (void);
+//  The intake service's commands, tables and memory (its search of contact
+//  details), for service_start or service_main; one per running instance.
+service_def_t *intake_service_new (void);
+void intake_service_destroy (service_def_t **self_p);
 
 #endif

@@ -4,5 +4,8 @@
 int
 main (int argc, char *argv[])
 {
-    return service_main (intake_service (), argc, argv);
+    service_def_t *def = intake_service_new ();
+    int rc = service_main (def, argc, argv);
+    intake_service_destroy (&def);
+    return rc;
 }

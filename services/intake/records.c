@@ -7,6 +7,17 @@ STORE_TABLE (intake_candidates, "candidates");
 STORE_TABLE (intake_registrations, "registrations");
 STORE_TABLE (intake_contacts, "contacts");
 STORE_TABLE (intake_ended, "ended");
+STORE_TABLE (intake_by_office, "by_office");
+
+size_t
+intake_office_key (char *out, const char *office, const char *id)
+{
+    size_t olen = strlen (office), ilen = strlen (id);
+    memcpy (out, office, olen);
+    out[olen] = 0;
+    memcpy (out + olen + 1, id, ilen);
+    return olen + 1 + ilen;
+}
 
 const char *const candidate_referrals[] = {"self",          "uwv",         "municipality",
                                            "mental_health", "social_team", "client_org",

@@ -16,8 +16,11 @@
 //  contacts       id -> the contact details as sent; only candidate.get
 //                 reads them
 //  ended          id -> when the trajectory ended (retention.h)
+//  by_office      office NUL id -> "": the list of an office, in id order
 extern const store_table_t intake_candidates[1], intake_registrations[1],
-    intake_contacts[1], intake_ended[1];
+    intake_contacts[1], intake_ended[1], intake_by_office[1];
+//  office NUL id, the key of by_office (or with id "" the office's prefix).
+size_t intake_office_key (char *out, const char *office, const char *id);
 
 #define CANDIDATE_CRITERIA   5
 #define CANDIDATE_STAGES_MAX 200

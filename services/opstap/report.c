@@ -171,6 +171,12 @@ s_pack_after (opstap_t *opstap, client_t *client, msgpack_packer *pk)
 static reply_t *
 s_ask (opstap_t *opstap, client_t *client, const args_t *args)
 {
+    const char *known = directory_offices (opstap->directory);
+    if (args->office && !dir_office_known (known, args->office)) {
+        fprintf (stderr, "opstap: no office of that name; the directory declares %s\n",
+                 known);
+        return NULL;
+    }
     const dir_entry_t *entry =
         directory_route (opstap->directory, "reporting", args->office);
     if (!entry) {

@@ -228,6 +228,13 @@ s_route (submit_t *self, const msgpack_object *cmd)
                        self->line);
         return NULL;
     }
+    const char *known = directory_offices (self->opstap->directory);
+    if (!anywhere && !dir_office_known (known, office)) {
+        s_local_error (self, "invalid_argument", "office",
+                       "line %zu: no office of that name; the directory declares %s",
+                       self->line, known);
+        return NULL;
+    }
     const dir_entry_t *entry =
         directory_route (self->opstap->directory, service, anywhere ? NULL : office);
     if (!entry && anywhere)

@@ -71,9 +71,9 @@ s_any_each (const void *key, size_t klen, const void *val, size_t vlen, void *ar
 }
 
 int
-reporting_format (store_tx_t *tx, void *state)
+reporting_format (store_tx_t *tx, vault_t *vault, void *state)
 {
-    (void) state;
+    (void) vault, (void) state;
     char format[16];
     snprintf (format, sizeof format, "%d", REPORTING_FORMAT);
     const void *val;

@@ -14,7 +14,7 @@ int reporting_learn (store_tx_t *tx, const msgpack_object *event, void *arg);
 //  another format is emptied (reporting tables and stream positions) so
 //  that it is rebuilt from the streams, logged as event=reporting.rebuild;
 //  a new one gets the format.
-int reporting_format (store_tx_t *tx, void *state);
+int reporting_format (store_tx_t *tx, vault_t *vault, void *state);
 //  erase.c: the erasure hook (service_def_t.erase)
 int reporting_erase (store_tx_t *tx, const char *id, const char *token, void *state);
 

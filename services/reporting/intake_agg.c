@@ -212,28 +212,54 @@ intake_agg_erase (store_tx_t *tx, const char *id, const char *token)
 //  --------------------------------------------------------------------------
 //  Lifecycle counts
 
+//  What a registration counts beside itself (eligible or not and why, the
+//  referral), from the codes in m, times sign, on its date.
 static int
-s_registered (store_tx_t *tx, const agg_event_t *ev)
+s_registration_codes (store_tx_t *tx, const char *o, const char *d,
+                      const msgpack_object *m, int64_t sign)
 {
-    const char *o = ev->office, *d = ev->date;
     char code[AGG_ID];
-    bool eligible = map_bool (ev->event, "eligible", false);
-    if (agg_add (tx, o, "in.registered", d, 1)
-        || agg_add (tx, o, eligible ? "in.eligible" : "in.not_eligible", d, 1))
+    bool eligible = map_bool (m, "eligible", false);
+    if (agg_add (tx, o, eligible ? "in.eligible" : "in.not_eligible", d, sign))
         return -1;
-    const msgpack_object *reasons = obj_get (ev->event, "reasons");
+    const msgpack_object *reasons = obj_get (m, "reasons");
     for (uint32_t i = 0; !eligible && reasons && reasons->type == MSGPACK_OBJECT_ARRAY
                          && i < reasons->via.array.size;
          i++) {
         if (obj_str (&reasons->via.array.ptr[i], code, sizeof code) == 0
-            && agg_index (rs_reasons, code) >= 0 && agg_add2 (tx, o, "in.ne", code, d, 1))
+            && agg_index (rs_reasons, code) >= 0
+            && agg_add2 (tx, o, "in.ne", code, d, sign))
             return -1;
     }
-    agg_str (ev, "referral", code, sizeof code);
-    if (agg_index (rs_referrals, code) >= 0
-        && agg_add2 (tx, o, "in.referral", code, d, 1))
+    const msgpack_object *referral = obj_get (m, "referral");
+    if (referral && obj_str (referral, code, sizeof code) == 0
+        && agg_index (rs_referrals, code) >= 0
+        && agg_add2 (tx, o, "in.referral", code, d, sign))
         return -1;
     return 0;
+}
+
+static int
+s_registered (store_tx_t *tx, const agg_event_t *ev)
+{
+    if (agg_add (tx, ev->office, "in.registered", ev->date, 1))
+        return -1;
+    return s_registration_codes (tx, ev->office, ev->date, ev->event, 1);
+}
+
+//  A correction: what the registration counted under the codes it had is
+//  taken back and counted under the new ones, on the registration's date.
+static int
+s_updated (store_tx_t *tx, const agg_event_t *ev)
+{
+    char registered[11];
+    const msgpack_object *previous = obj_get (ev->event, "previous");
+    if (!agg_date (ev, "registered", registered) || !previous
+        || previous->type != MSGPACK_OBJECT_MAP)
+        return 0;
+    if (s_registration_codes (tx, ev->office, registered, previous, -1))
+        return -1;
+    return s_registration_codes (tx, ev->office, registered, ev->event, 1);
 }
 
 static int
@@ -261,6 +287,8 @@ intake_agg_apply (store_tx_t *tx, const agg_event_t *ev)
     switch (ie.type) {
     case IE_REGISTERED:
         return s_registered (tx, ev);
+    case IE_UPDATED:
+        return s_updated (tx, ev);
     case IE_DEFERRED:
         return s_deferred (tx, ev);
     case IE_STAGE_ASSESSED:

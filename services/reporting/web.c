@@ -404,8 +404,9 @@ web_new (const web_opts_t *opts, char *err, size_t errlen)
     addr.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
     self->daemon = MHD_start_daemon (
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, (uint16_t) opts->port, NULL,
-        NULL, s_handle, self, MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned) 30, MHD_OPTION_EXTERNAL_LOGGER, s_mhd_log, NULL, MHD_OPTION_END);
+        NULL, s_handle, self, MHD_OPTION_EXTERNAL_LOGGER, s_mhd_log, NULL,
+        MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned) 30,
+        MHD_OPTION_END);
     if (!self->daemon) {
         snprintf (err, errlen, "cannot listen on 127.0.0.1:%d", opts->port);
         web_destroy (&self);

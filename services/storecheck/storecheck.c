@@ -16,6 +16,7 @@
 #include "consumer.h"
 #include "evlog.h"
 #include "intake.h"
+#include "records.h"
 #include "opstap_version.h"
 #include "store.h"
 
@@ -185,8 +186,7 @@ s_read_head (store_tx_t *tx, void *arg)
 static const store_table_t *
 s_own_index (const char *service)
 {
-    const service_def_t *intake = intake_service ();
-    return streq (service, intake->service) ? intake->index : NULL;
+    return streq (service, "intake") ? intake_candidates : NULL;
 }
 
 //  Opens the store at path, with the table index too unless NULL; NULL with

@@ -29,7 +29,7 @@ static const char *const s_envelope[] = {"cmd", "rid", "office", "after", "as", 
 //  Made on first use and kept: building the definitions and dispatch
 //  tables per input would swamp the measurement. fuzz_command_cleanup
 //  frees them.
-static service_def_t *s_training, *s_reporting;
+static service_def_t *s_intake, *s_training, *s_reporting;
 static dispatch_t *s_tables[FUZZ_SERVICES];
 
 static const service_def_t *
@@ -37,7 +37,9 @@ s_service (uint8_t pick)
 {
     switch (pick % FUZZ_SERVICES) {
     case 0:
-        return intake_service ();
+        if (!s_intake)
+            s_intake = intake_service_new ();
+        return s_intake;
     case 1:
         if (!s_training) {
             training_rules_t rules = {8, true};
@@ -73,6 +75,7 @@ fuzz_command_cleanup (void)
 {
     for (int i = 0; i < FUZZ_SERVICES; i++)
         dispatch_destroy (&s_tables[i]);
+    intake_service_destroy (&s_intake);
     training_service_destroy (&s_training);
     reporting_service_destroy (&s_reporting);
 }
