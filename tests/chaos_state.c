@@ -1,5 +1,5 @@
 /*  chaos_state - every record the model expects, as the services answer
-    for it: listed once with the expected status (candidates in intake and
+    for it: listed (every page) with the expected status (candidates in intake and
     in training, surveys, signals) and with the expected counts (an
     expert's load and activities, a cohort's members, meetings and
     certificates, a goal's revision and reflections, a placement's
@@ -7,6 +7,7 @@
 #include "chaos_check.h"
 
 #include "json.h"
+#include "listkit.h"
 
 typedef struct {
     char status[32];
@@ -14,17 +15,11 @@ typedef struct {
     int count;
 } listed_t;
 
-//  The items of a list query by id.
-static zhashx_t *
-s_list (const char *endpoint, const char *cmd, const char *office, const char *array)
+//  Adds the items of one page to listed.
+static void
+s_add_items (zhashx_t *listed, const msgpack_object *items)
 {
-    zhashx_t *listed = zhashx_new ();
-    zhashx_set_destructor (listed, (zhashx_destructor_fn *) zstr_free);
-    tk_msg_t *r =
-        check_call (endpoint, "{\"cmd\":\"%s\",\"office\":\"%s\"}", cmd, office);
-    const msgpack_object *items = tk_get (r, array);
-    for (uint32_t i = 0;
-         items && items->type == MSGPACK_OBJECT_ARRAY && i < items->via.array.size; i++) {
+    for (uint32_t i = 0; i < items->via.array.size; i++) {
         const msgpack_object *item = &items->via.array.ptr[i];
         char id[64] = "";
         map_str (item, "id", id, sizeof id);
@@ -37,9 +32,34 @@ s_list (const char *endpoint, const char *cmd, const char *office, const char *a
         l->events = map_int (item, "intake_events", -1);
         l->count++;
     }
-    if (!items)
-        fprintf (stderr, "chaos: %s at %s: no %s\n", cmd, office, array);
-    tk_msg_destroy (&r);
+}
+
+//  The items of a list query by id, every page of it: a page that says
+//  more follow names the last of its items (next) to ask after.
+static zhashx_t *
+s_list (const char *endpoint, const char *cmd, const char *office, const char *array)
+{
+    zhashx_t *listed = zhashx_new ();
+    zhashx_set_destructor (listed, (zhashx_destructor_fn *) zstr_free);
+    char next[CODEC_ID_MAX + 1] = "";
+    for (int pages = 0;; pages++) {
+        char *page =
+            *next ? zsys_sprintf (",\"%s\":\"%s\"", lk_page_key (), next) : strdup ("");
+        tk_msg_t *r = check_call (endpoint, "{\"cmd\":\"%s\",\"office\":\"%s\"%s}", cmd,
+                                  office, page);
+        free (page);
+        const msgpack_object *items = tk_get (r, array);
+        if (items && items->type == MSGPACK_OBJECT_ARRAY)
+            s_add_items (listed, items);
+        else
+            fprintf (stderr, "chaos: %s at %s: no %s on page %d\n", cmd, office, array,
+                     pages + 1);
+        bool more = items && tk_get (r, "next") && !streq (tk_str (r, "next"), next);
+        snprintf (next, sizeof next, "%s", more ? tk_str (r, "next") : "");
+        tk_msg_destroy (&r);
+        if (!more)
+            break;
+    }
     return listed;
 }
 
