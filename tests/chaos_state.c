@@ -1,5 +1,5 @@
 /*  chaos_state - every record the model expects, as the services answer
-    for it: listed once with the expected status (candidates in intake and
+    for it: listed (every page) with the expected status (candidates in intake and
     in training, surveys, signals) and with the expected counts (an
     expert's load and activities, a cohort's members, meetings and
     certificates, a goal's revision and reflections, a placement's
@@ -7,6 +7,7 @@
 #include "chaos_check.h"
 
 #include "json.h"
+#include "listkit.h"
 
 typedef struct {
     char status[32];
@@ -14,43 +15,53 @@ typedef struct {
     int count;
 } listed_t;
 
-//  The items of a list query by id, page after page.
+//  Adds the items of one page to listed.
+static void
+s_add_items (zhashx_t *listed, const msgpack_object *items)
+{
+    for (uint32_t i = 0; i < items->via.array.size; i++) {
+        const msgpack_object *item = &items->via.array.ptr[i];
+        char id[64] = "";
+        map_str (item, "id", id, sizeof id);
+        listed_t *l = (listed_t *) zhashx_lookup (listed, id);
+        if (!l) {
+            l = (listed_t *) zmalloc (sizeof (listed_t));
+            zhashx_insert (listed, id, l);
+        }
+        map_str (item, "status", l->status, sizeof l->status);
+        l->events = map_int (item, "intake_events", -1);
+        l->count++;
+    }
+}
+
+//  The items of a list query by id, every page of it: a page that says
+//  more follow names the last of its items (next) to ask after.
 static zhashx_t *
-s_list (const char *endpoint, const char *cmd, const char *office, const char *array,
-        bool paged)
+s_list (const char *endpoint, const char *cmd, const char *office, const char *array)
 {
     zhashx_t *listed = zhashx_new ();
     zhashx_set_destructor (listed, (zhashx_destructor_fn *) zstr_free);
-    char after[80] = "";
-    bool more = true;
-    while (more) {
-        tk_msg_t *r =
-            check_call (endpoint, "{\"cmd\":\"%s\",\"office\":\"%s\"%s%s%s%s}", cmd,
-                        office, paged ? ",\"limit\":200" : "",
-                        *after ? ",\"page\":\"" : "", after, *after ? "\"" : "");
+    char next[CODEC_ID_MAX + 1] = "";
+    for (int pages = 0;; pages++) {
+        char *page =
+            *next ? zsys_sprintf (",\"%s\":\"%s\"", lk_page_key (), next) : strdup ("");
+        tk_msg_t *r = check_call (endpoint, "{\"cmd\":\"%s\",\"office\":\"%s\"%s}", cmd,
+                                  office, page);
+        free (page);
         const msgpack_object *items = tk_get (r, array);
-        for (uint32_t i = 0;
-             items && items->type == MSGPACK_OBJECT_ARRAY && i < items->via.array.size;
-             i++) {
-            const msgpack_object *item = &items->via.array.ptr[i];
-            char id[64] = "";
-            map_str (item, "id", id, sizeof id);
-            listed_t *l = (listed_t *) zhashx_lookup (listed, id);
-            if (!l) {
-                l = (listed_t *) zmalloc (sizeof (listed_t));
-                zhashx_insert (listed, id, l);
-            }
-            map_str (item, "status", l->status, sizeof l->status);
-            l->events = map_int (item, "intake_events", -1);
-            l->count++;
+        if (items && items->type == MSGPACK_OBJECT_ARRAY)
+            s_add_items (listed, items);
+        else {
+            char *json = r ? tk_json (r) : NULL;
+            fprintf (stderr, "chaos: %s at %s: no %s on page %d: %s\n", cmd, office,
+                     array, pages + 1, json ? json : "no reply");
+            free (json);
         }
-        if (!items)
-            fprintf (stderr, "chaos: %s at %s: no %s\n", cmd, office, array);
-        //  A list that does not page yet answers everything at once.
-        more = items && tk_get (r, "next");
-        if (more)
-            snprintf (after, sizeof after, "%s", tk_str (r, "next"));
+        bool more = items && tk_get (r, "next") && !streq (tk_str (r, "next"), next);
+        snprintf (next, sizeof next, "%s", more ? tk_str (r, "next") : "");
         tk_msg_destroy (&r);
+        if (!more)
+            break;
     }
     return listed;
 }
@@ -101,18 +112,17 @@ s_lists (cluster_t *cluster, work_t *work, tally_figures_t *t)
     static const struct {
         int service;
         const char *cmd, *array, *kind;
-        bool events, paged;
+        bool events;
     } lists[] = {
-        {CH_INTAKE, "candidate.list", "candidates", "candidate", false, true},
-        {CH_TRAINING, "cohort.candidates", "candidates", "candidate", true, false},
-        {CH_FEEDBACK, "survey.list", "surveys", "survey", false, false},
-        {CH_FEEDBACK, "signal.list", "signals", "signal", false, false},
+        {CH_INTAKE, "candidate.list", "candidates", "candidate", false},
+        {CH_TRAINING, "cohort.candidates", "candidates", "candidate", true},
+        {CH_FEEDBACK, "survey.list", "surveys", "survey", false},
+        {CH_FEEDBACK, "signal.list", "signals", "signal", false},
     };
     for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++)
         for (int o = 0; o < CH_OFFICES; o++) {
-            zhashx_t *listed =
-                s_list (cluster_command (cluster, lists[i].service), lists[i].cmd,
-                        ch_offices[o], lists[i].array, lists[i].paged);
+            zhashx_t *listed = s_list (cluster_command (cluster, lists[i].service),
+                                       lists[i].cmd, ch_offices[o], lists[i].array);
             s_compare (t, listed, work, lists[i].kind, ch_offices[o], lists[i].events,
                        lists[i].cmd);
             zhashx_destroy (&listed);

@@ -2,6 +2,7 @@
 #include "feedback.h"
 
 #include "handlers.h"
+#include "page.h"
 
 // clang-format off
 #define END                  {NULL, 0, false, 0, 0, 0, NULL, NULL}
@@ -22,13 +23,15 @@ static const field_t s_respond_fields[] = {
     END};
 static const field_t s_survey_list_fields[] = {
     OPT ("candidate", F_ID), ENUM ("about", false, survey_abouts),
-    ENUM ("status", false, survey_statuses), END};
+    ENUM ("status", false, survey_statuses), PAGE_FIELDS, END};
 static const field_t s_report_fields[] = {OPT ("id", F_ID), REQ ("category", F_LABEL),
                                           REQ ("text", F_TEXT), REQ ("date", F_PAST),
                                           END};
 static const field_t s_resolve_fields[] = {REQ ("id", F_ID), REQ ("date", F_PAST), END};
 static const field_t s_signal_list_fields[] = {ENUM ("status", false, signal_statuses),
-                                               END};
+                                               PAGE_FIELDS, END};
+static const field_t s_export_fields[] = {REQ ("candidate", F_ID), OPT ("texts", F_BOOL),
+                                          END};
 static const field_t s_id_fields[] = {REQ ("id", F_ID), END};
 
 //  Who may send what: coordinators invite and read; trainers and experts
@@ -45,6 +48,7 @@ static const command_t s_commands[] = {
     {"signal.report", s_report_fields, signal_report, 0, C | TE, NULL},
     {"signal.resolve", s_resolve_fields, signal_resolve, 0, C, NULL},
     {"signal.list", s_signal_list_fields, signal_list, Q, C, NULL},
+    {"feedback.export", s_export_fields, feedback_export, Q, C, NULL},
     {NULL, NULL, NULL, 0, 0, NULL}};
 
 static const store_table_t *const s_tables[] = {fb_candidates, fb_surveys,

@@ -16,8 +16,8 @@ s_load (cmd_ctx_t *ctx, signal_t *s)
     return 0;
 }
 
-static void
-s_describe (const signal_t *s, kv_t *kv)
+void
+signal_describe (const signal_t *s, kv_t *kv)
 {
     kv_str (kv, "id", s->id);
     kv_str (kv, "category", s->category);
@@ -52,7 +52,7 @@ s_report_again (cmd_ctx_t *ctx, const signal_t *first, const signal_t *asked)
         || strcmp (first->reported, asked->reported) != 0)
         return cmd_fail (ctx, ERR_CONFLICT, "id", "signal %s exists with other details",
                          asked->id);
-    s_describe (first, cmd_reply (ctx));
+    signal_describe (first, cmd_reply (ctx));
     return 0;
 }
 
@@ -76,7 +76,7 @@ signal_report (cmd_ctx_t *ctx)
         return -1;
     if (signal_put_record (cmd_tx (ctx), &s))
         return cmd_store_fail (ctx);
-    s_describe (&s, cmd_reply (ctx));
+    signal_describe (&s, cmd_reply (ctx));
     return 0;
 }
 
@@ -98,58 +98,6 @@ signal_resolve (cmd_ctx_t *ctx)
         return -1;
     if (signal_put_record (cmd_tx (ctx), &s))
         return cmd_store_fail (ctx);
-    s_describe (&s, cmd_reply (ctx));
+    signal_describe (&s, cmd_reply (ctx));
     return 0;
-}
-
-typedef struct {
-    const char *office;
-    int status; //  -1: any
-    uint32_t count;
-    msgpack_sbuffer items;
-    msgpack_packer pk;
-    signal_t signal; //  scratch, too big for each callback's stack frame
-} list_t;
-
-static int
-s_list_one (const void *key, size_t klen, const void *val, size_t vlen, void *arg)
-{
-    (void) key;
-    (void) klen;
-    list_t *list = (list_t *) arg;
-    signal_t *s = &list->signal;
-    if (signal_decode (s, val, vlen))
-        return -1;
-    if (strcmp (s->office, list->office) != 0
-        || (list->status >= 0 && (*s->resolved ? 1 : 0) != list->status))
-        return 0;
-    kv_t kv;
-    kv_init (&kv);
-    s_describe (s, &kv);
-    //  Staff read the texts here: the store is where they live.
-    kv_str (&kv, "text", s->text);
-    kv_pack_map (&kv, &list->pk, &list->items, 0);
-    kv_destroy (&kv);
-    list->count++;
-    return 0;
-}
-
-int
-signal_list (cmd_ctx_t *ctx)
-{
-    list_t *list = (list_t *) zmalloc (sizeof (list_t));
-    list->office = cmd_office (ctx);
-    list->status = map_enum (cmd_body (ctx), "status", signal_statuses);
-    msgpack_sbuffer_init (&list->items);
-    msgpack_packer_init (&list->pk, &list->items, msgpack_sbuffer_write);
-    int rc = store_scan (cmd_tx (ctx), fb_signals, NULL, 0, NULL, 0, s_list_one, list);
-    if (rc == 0) {
-        kv_t *reply = cmd_reply (ctx);
-        kv_uint (reply, "count", list->count);
-        msgpack_pack_array (kv_key (reply, "signals"), list->count);
-        msgpack_sbuffer_write (&reply->buf, list->items.data, list->items.size);
-    }
-    msgpack_sbuffer_destroy (&list->items);
-    free (list);
-    return rc ? cmd_store_fail (ctx) : 0;
 }

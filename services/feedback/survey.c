@@ -44,8 +44,8 @@ s_emit (cmd_ctx_t *ctx, const char *type, const survey_t *s, const char *date,
     return rc;
 }
 
-static void
-s_describe (const survey_t *s, kv_t *kv, bool texts)
+void
+survey_describe (const survey_t *s, kv_t *kv, bool texts)
 {
     kv_str (kv, "id", s->id);
     kv_str (kv, "candidate", s->candidate);
@@ -109,7 +109,7 @@ s_invite_again (cmd_ctx_t *ctx, const survey_t *first, const survey_t *asked)
         || first->about != asked->about || strcmp (first->invited, asked->invited) != 0)
         return cmd_fail (ctx, ERR_CONFLICT, "id", "survey %s exists with other details",
                          asked->id);
-    s_describe (first, cmd_reply (ctx), false);
+    survey_describe (first, cmd_reply (ctx), false);
     return 0;
 }
 
@@ -134,7 +134,7 @@ survey_invite (cmd_ctx_t *ctx)
         return -1;
     if (survey_put_record (cmd_tx (ctx), &s) || s_index (ctx, &s))
         return cmd_store_fail (ctx);
-    s_describe (&s, cmd_reply (ctx), false);
+    survey_describe (&s, cmd_reply (ctx), false);
     return 0;
 }
 
@@ -193,7 +193,7 @@ survey_respond (cmd_ctx_t *ctx)
         return -1;
     if (survey_put_record (cmd_tx (ctx), &s))
         return cmd_store_fail (ctx);
-    s_describe (&s, cmd_reply (ctx), false);
+    survey_describe (&s, cmd_reply (ctx), false);
     return 0;
 }
 
@@ -206,62 +206,6 @@ survey_get (cmd_ctx_t *ctx)
     survey_t s;
     if (s_load (ctx, "id", &s))
         return -1;
-    s_describe (&s, cmd_reply (ctx), true);
+    survey_describe (&s, cmd_reply (ctx), true);
     return 0;
-}
-
-typedef struct {
-    const char *office;
-    char candidate[FB_ID_SIZE]; //  empty: any
-    int about, status;          //  -1: any
-    uint32_t count;
-    msgpack_sbuffer items;
-    msgpack_packer pk;
-    survey_t survey; //  scratch, too big for each callback's stack frame
-} list_t;
-
-static int
-s_list_one (const void *key, size_t klen, const void *val, size_t vlen, void *arg)
-{
-    (void) key;
-    (void) klen;
-    list_t *list = (list_t *) arg;
-    survey_t *s = &list->survey;
-    if (survey_decode (s, val, vlen))
-        return -1;
-    if (strcmp (s->office, list->office) != 0
-        || (*list->candidate && strcmp (s->candidate, list->candidate) != 0)
-        || (list->about >= 0 && s->about != list->about)
-        || (list->status >= 0 && survey_status (s) != list->status))
-        return 0;
-    kv_t kv;
-    kv_init (&kv);
-    s_describe (s, &kv, false);
-    kv_pack_map (&kv, &list->pk, &list->items, 0);
-    kv_destroy (&kv);
-    list->count++;
-    return 0;
-}
-
-int
-survey_list (cmd_ctx_t *ctx)
-{
-    const msgpack_object *body = cmd_body (ctx);
-    list_t *list = (list_t *) zmalloc (sizeof (list_t));
-    list->office = cmd_office (ctx);
-    map_str (body, "candidate", list->candidate, sizeof list->candidate);
-    list->about = map_enum (body, "about", survey_abouts);
-    list->status = map_enum (body, "status", survey_statuses);
-    msgpack_sbuffer_init (&list->items);
-    msgpack_packer_init (&list->pk, &list->items, msgpack_sbuffer_write);
-    int rc = store_scan (cmd_tx (ctx), fb_surveys, NULL, 0, NULL, 0, s_list_one, list);
-    if (rc == 0) {
-        kv_t *reply = cmd_reply (ctx);
-        kv_uint (reply, "count", list->count);
-        msgpack_pack_array (kv_key (reply, "surveys"), list->count);
-        msgpack_sbuffer_write (&reply->buf, list->items.data, list->items.size);
-    }
-    msgpack_sbuffer_destroy (&list->items);
-    free (list);
-    return rc ? cmd_store_fail (ctx) : 0;
 }

@@ -31,9 +31,17 @@ int placement_end (cmd_ctx_t *ctx);
 //  match.c
 int placement_match (cmd_ctx_t *ctx);
 
+//  lists.c: the office's hosts, vacancies and placements, paged
+int host_list (cmd_ctx_t *ctx);
+int vacancy_list (cmd_ctx_t *ctx);
+int placement_list (cmd_ctx_t *ctx);
+//  export.c: everything placement holds of one candidate
+int placement_export (cmd_ctx_t *ctx);
+
 //  rights.c: the rows' rules for requests made as a person (command.h)
 int placement_may_host (cmd_ctx_t *ctx);
 int placement_may_placement (cmd_ctx_t *ctx);
+int placement_may_list (cmd_ctx_t *ctx);
 
 //  learn.c: candidates from the intake stream
 int placement_learn (store_tx_t *tx, const msgpack_object *event, void *arg);

@@ -3,6 +3,7 @@
 #include "placement.h"
 
 #include "handlers.h"
+#include "page.h"
 
 // clang-format off
 #define END {NULL, 0, false, 0, 0, 0, NULL, NULL}
@@ -71,6 +72,15 @@ static const field_t s_id_fields[] = {REQ ("id", F_ID), END};
 static const field_t s_match_fields[] = {
     REQ ("candidate", F_ID), INT ("hours", false, PL_HOURS_MIN, PL_HOURS_MAX), END};
 
+static const field_t s_page_fields[] = {PAGE_FIELDS, END};
+static const field_t s_vacancy_list_fields[] = {OPT ("host", F_ID), OPT ("open", F_BOOL),
+                                                PAGE_FIELDS, END};
+static const field_t s_placement_list_fields[] = {
+    OPT ("candidate", F_ID), OPT ("host", F_ID),
+    ENUM ("status", false, placement_statuses), PAGE_FIELDS, END};
+static const field_t s_export_fields[] = {REQ ("candidate", F_ID), OPT ("texts", F_BOOL),
+                                          END};
+
 static const store_table_t *const s_tables[] = {
     pl_candidates, pl_hosts,     pl_vacancies, pl_placements, pl_by_candidate,
     pl_contacts,   pl_paid_jobs, pl_originals, NULL};
@@ -96,6 +106,12 @@ static const command_t s_commands[] = {
     {"placement.end", s_end_fields, placement_end, 0, C, NULL},
     {"placement.get", s_id_fields, placement_get, Q, C | HS, placement_may_placement},
     {"placement.match", s_match_fields, placement_match, Q, C, NULL},
+    //  A supervisor's lists keep to their host (the handlers see to it).
+    {"host.list", s_page_fields, host_list, Q, C | HS, NULL},
+    {"vacancy.list", s_vacancy_list_fields, vacancy_list, Q, C | HS, placement_may_list},
+    {"placement.list", s_placement_list_fields, placement_list, Q, C | HS,
+     placement_may_list},
+    {"placement.export", s_export_fields, placement_export, Q, C, NULL},
     {NULL, NULL, NULL, 0, 0, NULL}};
 
 static const service_def_t s_placement = {.service = "placement",

@@ -43,3 +43,15 @@ placement_may_placement (cmd_ctx_t *ctx)
         return cmd_store_fail (ctx);
     return rc == 1 ? 0 : s_host (ctx, p.host, "id", "this placement");
 }
+
+//  A list asked for by a supervisor: of their host, or with no host named
+//  (the handler keeps to theirs).
+int
+placement_may_list (cmd_ctx_t *ctx)
+{
+    if (s_coordinator (ctx) || !map_has (cmd_body (ctx), "host"))
+        return 0;
+    char host[PL_ID_SIZE] = "";
+    map_str (cmd_body (ctx), "host", host, sizeof host);
+    return s_host (ctx, host, "host", "this host");
+}

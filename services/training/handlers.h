@@ -29,6 +29,13 @@ int goal_set (cmd_ctx_t *ctx);
 int goal_revise (cmd_ctx_t *ctx);
 int goal_get (cmd_ctx_t *ctx);
 int reflection_record (cmd_ctx_t *ctx);
+//  lists.c: the office's experts and cohorts, paged
+int expert_list (cmd_ctx_t *ctx);
+int cohort_list (cmd_ctx_t *ctx);
+//  time.c: minutes per expert by setting and kind in a period
+int expert_time (cmd_ctx_t *ctx);
+//  export.c: everything training holds of one candidate
+int training_export (cmd_ctx_t *ctx);
 //  rights.c: the rows' rules for requests made as a person (command.h)
 int training_may_expert (cmd_ctx_t *ctx);
 int training_may_expert_of (cmd_ctx_t *ctx);
@@ -39,6 +46,10 @@ int training_may_office (cmd_ctx_t *ctx);
 int training_may_candidate (cmd_ctx_t *ctx);
 int training_may_goal (cmd_ctx_t *ctx);
 int training_may_goal_of (cmd_ctx_t *ctx);
+int training_may_time (cmd_ctx_t *ctx);
+//  Whether the person is the trainer named: a professional's trainer id,
+//  or an experience expert's expert id.
+bool training_trains (const person_t *person, const char *trainer);
 
 //  learn.c: candidates from the intake stream
 int training_learn (store_tx_t *tx, const msgpack_object *event, void *arg);

@@ -36,13 +36,17 @@ s_cohort (store_tx_t *tx, const char *cohort, tr_cohort_t *k)
            && tr_cohort_unpack (k, val, vlen) == 0;
 }
 
-//  Whether the person trains the cohort: its trainer is theirs (a
-//  professional's trainer id, or an experience expert's expert id).
+bool
+training_trains (const person_t *p, const char *trainer)
+{
+    return (*p->trainer && streq (trainer, p->trainer))
+           || (*p->expert && streq (trainer, p->expert));
+}
+
 static bool
 s_trains (const person_t *p, const tr_cohort_t *k)
 {
-    return (*p->trainer && streq (k->trainer, p->trainer))
-           || (*p->expert && streq (k->trainer, p->expert));
+    return training_trains (p, k->trainer);
 }
 
 typedef struct {
@@ -179,6 +183,17 @@ int
 training_may_expert_of (cmd_ctx_t *ctx)
 {
     return s_coordinator (ctx) ? 0 : s_own_expert (ctx, cmd_person (ctx), "expert");
+}
+
+//  Time per expert: a manager and a coordinator see every expert of the
+//  office, an expert only their own (named).
+int
+training_may_time (cmd_ctx_t *ctx)
+{
+    role_t role = cmd_person (ctx)->caller.role;
+    if (role == ROLE_COORDINATOR || role == ROLE_MANAGER)
+        return 0;
+    return s_own_expert (ctx, cmd_person (ctx), "expert");
 }
 
 int

@@ -2,6 +2,7 @@
 #include "training.h"
 
 #include "handlers.h"
+#include "page.h"
 #include "records.h"
 
 //  One line per kind of field reads better than clang-format's brace blocks.
@@ -52,6 +53,13 @@ static const field_t s_cohort_only_fields[] = {REQ ("cohort", F_ID), END};
 static const field_t s_id_fields[] = {REQ ("id", F_ID), END};
 static const field_t s_candidates_fields[] = {ENUM ("status", false, intake_statuses),
                                               END};
+static const field_t s_page_fields[] = {PAGE_FIELDS, END};
+static const field_t s_cohort_list_fields[] = {ENUM ("status", false, tr_cohort_statuses),
+                                               PAGE_FIELDS, END};
+static const field_t s_time_fields[] = {OPT ("expert", F_ID), REQ ("from", F_DATE),
+                                        REQ ("to", F_DATE), PAGE_FIELDS, END};
+static const field_t s_export_fields[] = {REQ ("candidate", F_ID), OPT ("texts", F_BOOL),
+                                          END};
 static const field_t s_smart_fields[] = {
     REQ ("concrete", F_BOOL), REQ ("divisible", F_BOOL), REQ ("measurable", F_BOOL),
     REQ ("feasible", F_BOOL), END};
@@ -130,6 +138,12 @@ static const command_t s_commands[] = {
     {"goal.get", s_id_fields, goal_get, Q, TE, training_may_goal},
     {"reflection.record", s_reflection_fields, reflection_record, 0,
      TE | R_HOST_SUPERVISOR, training_may_goal_of},
+    {"expert.list", s_page_fields, expert_list, Q, C, NULL},
+    //  A trainer's cohorts only: the handler keeps to the person's.
+    {"cohort.list", s_cohort_list_fields, cohort_list, Q, C | TE, NULL},
+    {"expert.time", s_time_fields, expert_time, Q, C | R_MANAGER | R_EXPERT,
+     training_may_time},
+    {"training.export", s_export_fields, training_export, Q, C, NULL},
     {NULL, NULL, NULL, 0, 0, NULL}};
 
 //  The definition and the rule it hands to handlers as state.
