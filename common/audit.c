@@ -9,7 +9,8 @@
 #define AUDIT_MAX_DEFAULT 1000
 #define AUDIT_FIELDS      7
 
-static const char *const s_tables[] = {"trail", NULL};
+static STORE_TABLE (s_trail, "trail");
+static const store_table_t *const s_tables[] = {s_trail, NULL};
 
 struct _audit_t {
     store_t *store;
@@ -75,7 +76,7 @@ s_write (store_tx_t *tx, void *arg)
     audit_t *self = (audit_t *) arg;
     const void *key, *val;
     size_t klen, vlen;
-    int rc = store_last (tx, "trail", &key, &klen, &val, &vlen);
+    int rc = store_last (tx, s_trail, &key, &klen, &val, &vlen);
     if (rc < 0)
         return -1;
     uint64_t seq = rc == 0 && klen == 8 ? store_u64_from (key) : 0;
@@ -83,7 +84,7 @@ s_write (store_tx_t *tx, void *arg)
          chunk = (zchunk_t *) zlistx_next (self->pending)) {
         uint8_t k[8];
         store_u64_key (++seq, k);
-        if (store_append (tx, "trail", k, 8, zchunk_data (chunk), zchunk_size (chunk)))
+        if (store_append (tx, s_trail, k, 8, zchunk_data (chunk), zchunk_size (chunk)))
             return -1;
     }
     return 0;
@@ -172,27 +173,21 @@ s_collect (const void *key, size_t klen, const void *val, size_t vlen, void *arg
 static int
 s_read (store_tx_t *tx, void *arg)
 {
-    return store_scan (tx, "trail", NULL, 0, NULL, 0, s_collect, arg);
+    return store_scan (tx, s_trail, NULL, 0, NULL, 0, s_collect, arg);
 }
 
 int
-audit_query (audit_t *self, const audit_filter_t *filter, msgpack_sbuffer *out,
-             oerr_t *err)
+audit_query (audit_t *self, const audit_filter_t *filter, kv_t *out, oerr_t *err)
 {
     query_t q = {
         filter, filter->max ? filter->max : AUDIT_MAX_DEFAULT, 0, false, {0, NULL, 0}};
     msgpack_sbuffer_init (&q.entries);
     int rc = store_read (self->store, s_read, &q, err);
     if (rc == 0) {
-        msgpack_packer pk;
-        msgpack_packer_init (&pk, out, msgpack_sbuffer_write);
-        msgpack_pack_map (&pk, 3);
-        pk_kv_bool (&pk, "ok", true);
-        pk_str (&pk, "entries");
-        msgpack_pack_array (&pk, q.count);
+        msgpack_pack_array (kv_key (out, "entries"), q.count);
         if (q.entries.size)
-            msgpack_sbuffer_write (out, q.entries.data, q.entries.size);
-        pk_kv_bool (&pk, "more", q.more);
+            msgpack_sbuffer_write (&out->buf, q.entries.data, q.entries.size);
+        kv_bool (out, "more", q.more);
     }
     msgpack_sbuffer_destroy (&q.entries);
     return rc;
@@ -243,11 +238,11 @@ s_rekey (store_tx_t *tx, void *arg)
 {
     rekey_t *r = (rekey_t *) arg;
     zlistx_purge (r->found);
-    if (store_scan (tx, "trail", NULL, 0, NULL, 0, s_find, r))
+    if (store_scan (tx, s_trail, NULL, 0, NULL, 0, s_find, r))
         return -1;
     for (zchunk_t *c = (zchunk_t *) zlistx_first (r->found); c;
          c = (zchunk_t *) zlistx_next (r->found))
-        if (store_put (tx, "trail", zchunk_data (c), 8, zchunk_data (c) + 8,
+        if (store_put (tx, s_trail, zchunk_data (c), 8, zchunk_data (c) + 8,
                        zchunk_size (c) - 8))
             return -1;
     return 0;
@@ -276,7 +271,7 @@ static int
 s_count (store_tx_t *tx, void *arg)
 {
     count_t *c = (count_t *) arg;
-    return scrub_count (tx, "trail", c->id, c->count);
+    return scrub_count (tx, s_trail, c->id, c->count);
 }
 
 int
@@ -286,6 +281,36 @@ audit_count (audit_t *self, const char *id, size_t *count, oerr_t *err)
         return -1;
     count_t c = {id, count};
     return store_read (self->store, s_count, &c, err);
+}
+
+typedef struct {
+    const char *id;
+    bool *holds;
+} holds_t;
+
+static int
+s_holds_each (const void *key, size_t klen, const void *val, size_t vlen, void *arg)
+{
+    holds_t *h = (holds_t *) arg;
+    *h->holds = scrub_holds (key, klen, h->id) || scrub_holds (val, vlen, h->id);
+    return *h->holds ? 1 : 0;
+}
+
+static int
+s_holds (store_tx_t *tx, void *arg)
+{
+    return store_scan (tx, s_trail, NULL, 0, NULL, 0, s_holds_each, arg);
+}
+
+int
+audit_holds (audit_t *self, const char *id, bool *holds, oerr_t *err)
+{
+    *holds = false;
+    for (zchunk_t *c = (zchunk_t *) zlistx_first (self->pending); c && !*holds;
+         c = (zchunk_t *) zlistx_next (self->pending))
+        *holds = scrub_holds (zchunk_data (c), zchunk_size (c), id);
+    holds_t h = {id, holds};
+    return *holds ? 0 : store_read (self->store, s_holds, &h, err);
 }
 
 typedef struct {
@@ -317,11 +342,11 @@ s_expire (store_tx_t *tx, void *arg)
 {
     expire_t *e = (expire_t *) arg;
     zlistx_purge (e->keys);
-    if (store_scan (tx, "trail", NULL, 0, NULL, 0, s_older, e))
+    if (store_scan (tx, s_trail, NULL, 0, NULL, 0, s_older, e))
         return -1;
     for (zchunk_t *k = (zchunk_t *) zlistx_first (e->keys); k;
          k = (zchunk_t *) zlistx_next (e->keys))
-        if (store_del (tx, "trail", zchunk_data (k), 8))
+        if (store_del (tx, s_trail, zchunk_data (k), 8))
             return -1;
     return 0;
 }

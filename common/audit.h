@@ -9,6 +9,7 @@
 #include <czmq.h>
 
 #include "codec.h"
+#include "kv.h"
 
 typedef struct {
     const char *key;     //  caller's public key, "" without keys
@@ -43,14 +44,16 @@ size_t audit_pending (audit_t *self);
 //  it (a process crash keeps them, a power cut may lose the last second).
 int audit_sync (audit_t *self, oerr_t *err);
 
-//  Packs {"ok": true, "entries": [...], "more": bool} with the entries that
-//  match, oldest first.
-int audit_query (audit_t *self, const audit_filter_t *filter, msgpack_sbuffer *out,
-                 oerr_t *err);
+//  Adds "entries" (those that match, oldest first) and "more" (whether
+//  more matched than were given) to out.
+int audit_query (audit_t *self, const audit_filter_t *filter, kv_t *out, oerr_t *err);
 //  Deletes the entries recorded before cutoff_ms (wall clock); how many.
 int audit_expire (audit_t *self, int64_t cutoff_ms, size_t *deleted, oerr_t *err);
 //  Adds to count the entries that hold id anywhere (erase.check).
 int audit_count (audit_t *self, const char *id, size_t *count, oerr_t *err);
+//  Whether any entry, written or kept, holds id; reads only (erasure asks
+//  inside another store's transaction).
+int audit_holds (audit_t *self, const char *id, bool *holds, oerr_t *err);
 //  Replaces record by token in every entry (erasure); 0 or -1.
 int audit_rekey (audit_t *self, const char *record, const char *token, oerr_t *err);
 

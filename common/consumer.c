@@ -13,6 +13,8 @@
 #define CONSUMER_RETRY_MS 2000
 #define CONSUMER_IDLE_MS  1000
 
+STORE_TABLE (consumer_positions, "positions");
+
 struct _consumer_t {
     store_t *store; //  not owned
     char service[CODEC_ID_MAX + 1];
@@ -25,7 +27,6 @@ struct _consumer_t {
     void *progress_arg;
     uint64_t position;
     uint64_t head;
-    uint64_t applied;
     int64_t asked_at; //  when the outstanding replay request left, 0 if none
     int64_t heard_at; //  when the producer last answered
     uint32_t ask_max; //  events asked for per replay (see s_on_replay)
@@ -45,8 +46,8 @@ s_load_position (store_tx_t *tx, void *arg)
     consumer_t *self = (consumer_t *) arg;
     const void *val;
     size_t vlen;
-    int rc =
-        store_get (tx, "positions", self->instance, strlen (self->instance), &val, &vlen);
+    int rc = store_get (tx, consumer_positions, self->instance, strlen (self->instance),
+                        &val, &vlen);
     if (rc == 0 && vlen == 8)
         self->position = store_u64_from (val);
     return rc < 0 ? -1 : 0;
@@ -166,7 +167,8 @@ s_apply_batch (store_tx_t *tx, void *arg)
         return 0;
     uint8_t key[8];
     store_u64_key (b->position, key);
-    return store_put (tx, "positions", self->instance, strlen (self->instance), key, 8);
+    return store_put (tx, consumer_positions, self->instance, strlen (self->instance),
+                      key, 8);
 }
 
 static void
@@ -180,7 +182,6 @@ s_apply (consumer_t *self, const msgpack_object *events, uint32_t count)
         return;
     }
     if (batch.position > self->position) {
-        self->applied += batch.position - self->position;
         self->position = batch.position;
         if (self->head < self->position)
             self->head = self->position;
@@ -337,12 +338,6 @@ uint64_t
 consumer_head (consumer_t *self)
 {
     return self->head;
-}
-
-uint64_t
-consumer_applied (consumer_t *self)
-{
-    return self->applied;
 }
 
 //  A sequence number is a positive integer; anything else (a negative one

@@ -11,7 +11,9 @@
 #include "keys.h"
 #include "store.h"
 
-#define CONSUMER_TABLES "positions"
+//  producer instance -> the last seq applied (8 bytes, big-endian).
+extern const store_table_t consumer_positions[1];
+#define CONSUMER_TABLES consumer_positions
 
 //  Applies one event inside the consumer's transaction (nested: a refusal
 //  undoes only this event's changes). Returns 0 when applied or ignored.
@@ -42,8 +44,6 @@ const char *consumer_instance (consumer_t *self);
 uint64_t consumer_position (consumer_t *self);
 //  The producer's head as last heard.
 uint64_t consumer_head (consumer_t *self);
-//  Events applied since start, for tests and metrics.
-uint64_t consumer_applied (consumer_t *self);
 
 //  Pure readers of what a producer sends (the fuzz targets call them).
 //  A replay answer {ok, head, events}: its head (0 when absent) and events

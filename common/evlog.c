@@ -10,25 +10,66 @@
 //  256 KiB left the consumer refusing every answer and never catching up.)
 #define EVLOG_REPLAY_BYTES (CODEC_MAX_BODY - 1024)
 
+STORE_TABLE (evlog_events, "events");
+STORE_TABLE (evlog_subjects, "subjects");
+STORE_TABLE (evlog_stream, "stream");
+
+int
+evlog_epoch (store_tx_t *tx, char out[EVLOG_EPOCH_SIZE])
+{
+    const void *val;
+    size_t vlen;
+    out[0] = 0;
+    int rc = store_get (tx, evlog_stream, "epoch", 5, &val, &vlen);
+    if (rc == 0 && vlen < EVLOG_EPOCH_SIZE) {
+        memcpy (out, val, vlen);
+        out[vlen] = 0;
+    }
+    return rc < 0 ? -1 : 0;
+}
+
+int
+evlog_epoch_ensure (store_tx_t *tx)
+{
+    char epoch[EVLOG_EPOCH_SIZE];
+    if (evlog_epoch (tx, epoch))
+        return -1;
+    if (*epoch)
+        return 0;
+    //  Letters a-p of 80 random bits, as tokens are made.
+    zuuid_t *uuid = zuuid_new ();
+    const byte *data = zuuid_data (uuid);
+    uint64_t high = 0, low = 0;
+    for (int i = 0; i < 5; i++) {
+        high = (high << 8) | data[i];
+        low = (low << 8) | data[8 + i];
+    }
+    zuuid_destroy (&uuid);
+    codec_letters (high, 10, epoch);
+    codec_letters (low, 10, epoch + 10);
+    return store_put (tx, evlog_stream, "epoch", 5, epoch, 20);
+}
+
 uint64_t
 evlog_head (store_tx_t *tx)
 {
     const void *key;
     size_t klen;
-    if (store_last (tx, "events", &key, &klen, NULL, NULL) != 0 || klen != 8)
+    if (store_last (tx, evlog_events, &key, &klen, NULL, NULL) != 0 || klen != 8)
         return 0;
     return store_u64_from (key);
 }
 
 static int
-s_index_subject (store_tx_t *tx, const char *index, const char *subject, uint64_t seq)
+s_index_subject (store_tx_t *tx, const store_table_t *index, const char *subject,
+                 uint64_t seq)
 {
     size_t len = strlen (subject);
     uint8_t key[CODEC_ID_MAX + 9];
     memcpy (key, subject, len);
     key[len] = 0;
     store_u64_key (seq, key + len + 1);
-    return store_put (tx, index ? index : EVLOG_INDEX, key, len + 9, "", 0);
+    return store_put (tx, index ? index : evlog_subjects, key, len + 9, "", 0);
 }
 
 //  instance:seq, made for every event, so without printf.
@@ -73,7 +114,7 @@ evlog_append (store_tx_t *tx, const evlog_meta_t *meta, const kv_t *fields,
     pk_kv_str (&pk, "at", at);
     uint8_t key[8];
     store_u64_key (seq, key);
-    if (store_append (tx, "events", key, 8, out->data, out->size))
+    if (store_append (tx, evlog_events, key, 8, out->data, out->size))
         return 0;
     if (meta->subject && s_index_subject (tx, meta->index, meta->subject, seq))
         return 0;
@@ -142,14 +183,17 @@ evlog_replay_filtered (store_tx_t *tx, uint64_t from, uint32_t max,
     msgpack_sbuffer_init (&r.events);
     uint8_t key[8];
     store_u64_key (from, key);
-    int rc = store_scan (tx, "events", key, 8, NULL, 0, s_collect, &r);
+    int rc = store_scan (tx, evlog_events, key, 8, NULL, 0, s_collect, &r);
     if (rc == 0) {
         msgpack_packer pk;
         msgpack_packer_init (&pk, out, msgpack_sbuffer_write);
-        msgpack_pack_map (&pk, 4);
+        char epoch[EVLOG_EPOCH_SIZE];
+        evlog_epoch (tx, epoch);
+        msgpack_pack_map (&pk, 5);
         pk_kv_bool (&pk, "ok", true);
         pk_kv_uint (&pk, "head", evlog_head (tx));
         pk_kv_uint (&pk, "next", r.next);
+        pk_kv_str (&pk, "epoch", epoch);
         pk_str (&pk, "events");
         msgpack_pack_array (&pk, r.count);
         if (r.events.size)
@@ -159,22 +203,27 @@ evlog_replay_filtered (store_tx_t *tx, uint64_t from, uint32_t max,
     return rc;
 }
 
-//  Re-packs one stored event with the subject replaced and fields dropped.
+//  Re-packs one stored event with the subject replaced and fields dropped;
+//  1 (nothing written) when it is of type keep.
 static int
 s_rewrite (store_tx_t *tx, uint64_t seq, const char *subject, const char *token,
-           const char *const *drop)
+           const char *const *drop, const char *keep)
 {
     uint8_t key[8];
     store_u64_key (seq, key);
     const void *val;
     size_t vlen;
-    if (store_get (tx, "events", key, 8, &val, &vlen) != 0)
+    if (store_get (tx, evlog_events, key, 8, &val, &vlen) != 0)
         return -1;
     oerr_t err;
     msg_t *msg = msg_decode (val, vlen, &err);
     if (!msg)
         return -1;
     const msgpack_object *map = msg_root (msg);
+    if (keep && obj_is_str (obj_get (map, "type"), keep)) {
+        msg_destroy (&msg);
+        return 1;
+    }
     kv_t out;
     kv_init (&out);
     for (uint32_t i = 0; i < map->via.map.size; i++) {
@@ -194,10 +243,11 @@ s_rewrite (store_tx_t *tx, uint64_t seq, const char *subject, const char *token,
     msgpack_packer pk;
     msgpack_packer_init (&pk, &packed, msgpack_sbuffer_write);
     kv_pack_map (&out, &pk, &packed, 0);
-    int rc = store_put (tx, "events", key, 8, packed.data, packed.size);
+    //  The decoded event points into the stored bytes: done before the put.
+    msg_destroy (&msg);
+    int rc = store_put (tx, evlog_events, key, 8, packed.data, packed.size);
     msgpack_sbuffer_destroy (&packed);
     kv_destroy (&out);
-    msg_destroy (&msg);
     return rc;
 }
 
@@ -220,30 +270,36 @@ s_gather (const void *key, size_t klen, const void *val, size_t vlen, void *arg)
 }
 
 //  Rewrites the events that table's index entries for subject point at,
-//  each entry removed once its event is rewritten.
+//  each entry removed once its event is rewritten; the entries of kept
+//  events stay, and each round goes on after the last entry it saw.
 static int
-s_pseudonymise_in (store_tx_t *tx, const char *table, const char *subject,
-                   const char *token, const char *const *drop)
+s_pseudonymise_in (store_tx_t *tx, const store_table_t *table, const char *subject,
+                   const char *token, const char *const *drop, const char *keep)
 {
     size_t len = strlen (subject);
-    uint8_t prefix[CODEC_ID_MAX + 1];
+    uint8_t prefix[CODEC_ID_MAX + 1], from[CODEC_ID_MAX + 9];
     memcpy (prefix, subject, len);
     prefix[len] = 0;
+    memcpy (from, prefix, len + 1);
+    store_u64_key (0, from + len + 1);
     seqs_t *seqs = (seqs_t *) zmalloc (sizeof (seqs_t));
     seqs->prefix = len + 1;
     int rc = 0;
-    //  In rounds of at most 4096 events, each round's index entries removed,
-    //  until the subject has none left.
+    //  In rounds of at most 4096 events, until the subject has none left
+    //  past the last one seen.
     do {
         seqs->count = 0;
-        rc = store_scan (tx, table, NULL, 0, prefix, len + 1, s_gather, seqs);
+        rc = store_scan (tx, table, from, len + 9, prefix, len + 1, s_gather, seqs);
         for (size_t i = 0; rc == 0 && i < seqs->count; i++) {
             uint8_t key[CODEC_ID_MAX + 9];
             memcpy (key, prefix, len + 1);
             store_u64_key (seqs->seqs[i], key + len + 1);
-            rc = s_rewrite (tx, seqs->seqs[i], subject, token, drop);
+            rc = s_rewrite (tx, seqs->seqs[i], subject, token, drop, keep);
             if (rc == 0)
                 rc = store_del (tx, table, key, len + 9);
+            else if (rc == 1)
+                rc = 0;
+            store_u64_key (seqs->seqs[i] + 1, from + len + 1);
         }
     } while (rc == 0 && seqs->count > 0);
     free (seqs);
@@ -251,15 +307,51 @@ s_pseudonymise_in (store_tx_t *tx, const char *table, const char *subject,
 }
 
 int
-evlog_pseudonymise (store_tx_t *tx, const char *index, const char *subject,
-                    const char *token, const char *const *drop)
+evlog_pseudonymise (store_tx_t *tx, const store_table_t *index, const char *subject,
+                    const char *token, const char *const *drop, const char *keep)
 {
     if (strlen (subject) > CODEC_ID_MAX)
         return -1;
-    if (index && strcmp (index, EVLOG_INDEX) != 0
-        && s_pseudonymise_in (tx, index, subject, token, drop))
+    if (index && index != evlog_subjects
+        && s_pseudonymise_in (tx, index, subject, token, drop, keep))
         return -1;
-    return s_pseudonymise_in (tx, EVLOG_INDEX, subject, token, drop);
+    return s_pseudonymise_in (tx, evlog_subjects, subject, token, drop, keep);
+}
+
+int
+evlog_retoken (store_tx_t *tx, uint64_t seq, const char *field, const char *value,
+               const char *token)
+{
+    uint8_t key[8];
+    store_u64_key (seq, key);
+    const void *val;
+    size_t vlen;
+    int rc = seq ? store_get (tx, evlog_events, key, 8, &val, &vlen) : 1;
+    if (rc != 0)
+        return rc < 0 ? -1 : 0;
+    oerr_t err;
+    msg_t *msg = msg_decode (val, vlen, &err);
+    if (!msg)
+        return -1;
+    const msgpack_object *map = msg_root (msg);
+    msgpack_sbuffer buf;
+    msgpack_sbuffer_init (&buf);
+    msgpack_packer pk;
+    msgpack_packer_init (&pk, &buf, msgpack_sbuffer_write);
+    msgpack_pack_map (&pk, map->via.map.size);
+    for (uint32_t i = 0; i < map->via.map.size; i++) {
+        const msgpack_object_kv *pair = &map->via.map.ptr[i];
+        msgpack_pack_object (&pk, pair->key);
+        if (obj_is_str (&pair->key, field) && obj_is_str (&pair->val, value))
+            pk_str (&pk, token);
+        else
+            msgpack_pack_object (&pk, pair->val);
+    }
+    //  The decoded event points into the stored bytes: done before the put.
+    msg_destroy (&msg);
+    rc = store_put (tx, evlog_events, key, 8, buf.data, buf.size);
+    msgpack_sbuffer_destroy (&buf);
+    return rc;
 }
 
 bool

@@ -19,7 +19,6 @@ struct _http_t {
     bool healthy;
     char reason[HTTP_REASON_MAX];
     char endpoint[256];
-    uint64_t answered;
 };
 
 static void
@@ -89,12 +88,6 @@ http_endpoint (http_t *self)
     return self->endpoint;
 }
 
-uint64_t
-http_answered (http_t *self)
-{
-    return self->answered;
-}
-
 //  --------------------------------------------------------------------------
 //  Connections
 
@@ -141,7 +134,6 @@ s_send (http_t *self, conn_t *conn, int status, const char *extra, const char *t
     zmsg_append (msg, &frame);
     s_send_msg (self, &msg);
     zstr_free (&head);
-    self->answered++;
     s_close (self, conn);
 }
 

@@ -38,7 +38,5 @@ void http_set_health (http_t *self, bool healthy, const char *reason);
 
 //  The endpoint bound, with the port resolved when bound to "*".
 const char *http_endpoint (http_t *self);
-//  Requests answered since start, by any status.
-uint64_t http_answered (http_t *self);
 
 #endif

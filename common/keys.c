@@ -59,12 +59,6 @@ keys_dir (keys_t *self)
     return self->dir;
 }
 
-const char *
-keys_public (keys_t *self)
-{
-    return zcert_public_txt (self->cert);
-}
-
 void
 keys_serve (keys_t *self, zsock_t *sock)
 {

@@ -24,7 +24,6 @@ keys_t *keys_from_env (char *err, size_t errlen);
 void keys_destroy (keys_t **self_p);
 
 const char *keys_dir (keys_t *self);
-const char *keys_public (keys_t *self);
 
 //  Makes sock a CURVE server with this party's certificate. Before bind.
 void keys_serve (keys_t *self, zsock_t *sock);

@@ -95,7 +95,7 @@ kv_pack_map (const kv_t *self, msgpack_packer *pk, msgpack_sbuffer *out, uint32_
 }
 
 int
-kv_store (const kv_t *self, store_tx_t *tx, const char *table, const void *key,
+kv_store (const kv_t *self, store_tx_t *tx, const store_table_t *table, const void *key,
           size_t klen)
 {
     msgpack_sbuffer buf;

@@ -34,7 +34,7 @@ void kv_pack_map (const kv_t *self, msgpack_packer *pk, msgpack_sbuffer *out,
                   uint32_t extra);
 
 //  Stores the pairs as one map: the stored form of a record.
-int kv_store (const kv_t *self, store_tx_t *tx, const char *table, const void *key,
-              size_t klen);
+int kv_store (const kv_t *self, store_tx_t *tx, const store_table_t *table,
+              const void *key, size_t klen);
 
 #endif

@@ -18,35 +18,9 @@ static const char *const s_role_names[ROLE_COUNT] = {
     "coordinator", "trainer",  "expert",     "host_supervisor",
     "manager",     "operator", "subscriber", "service"};
 
-//  What each role may send: a name ending in '.' is a prefix. Every role may
-//  ask service.status.
-static const char *const s_coordinator[] = {
-    "candidate.",     "cohort.",        "expert.register", "expert.release",
-    "expert.assign",  "expert.suggest", "expert.get",      "placement.",
-    "host.",          "vacancy.",       "survey.",         "signal.",
-    "report.summary", "erase.check",    "replay",          NULL};
-static const char *const s_trainer[] = {"expert.activity",
-                                        "expert.activities",
-                                        "expert.get",
-                                        "cohort.get",
-                                        "cohort.candidates",
-                                        "cohort.subgroups",
-                                        "meeting.record",
-                                        "goal.",
-                                        "reflection.record",
-                                        "signal.report",
-                                        NULL};
-static const char *const s_host_supervisor[] = {"placement.sign", "placement.contact",
-                                                "placement.get",  "reflection.record",
-                                                "host.update",    NULL};
-static const char *const s_manager[] = {"report.summary", "replay", NULL};
-static const char *const s_operator[] = {"audit.list", "erase.check", "replay", NULL};
-static const char *const s_subscriber[] = {"replay", NULL};
-static const char *const s_service[] = {"replay", "erase.check", NULL};
-
-static const char *const *const s_permits[ROLE_COUNT] = {
-    s_coordinator, s_trainer,  s_trainer,    s_host_supervisor,
-    s_manager,     s_operator, s_subscriber, s_service};
+//  What each role may do is in the rows of the services' dispatch tables
+//  (command.h); the streams are not a command, so their readers are here.
+#define S_READERS (R_COORDINATOR | R_MANAGER | R_OPERATOR | R_SUBSCRIBER | R_SERVICE)
 
 const char *
 policy_role_name (role_t role)
@@ -64,16 +38,15 @@ policy_role_parse (const char *name)
 }
 
 bool
-policy_permits (const caller_t *caller, const char *cmd)
+policy_permits (const caller_t *caller, unsigned roles)
 {
-    if (streq (cmd, "service.status"))
-        return true;
-    for (const char *const *p = s_permits[caller->role]; *p; p++) {
-        size_t len = strlen (*p);
-        if ((*p)[len - 1] == '.' ? strncmp (cmd, *p, len) == 0 : streq (cmd, *p))
-            return true;
-    }
-    return false;
+    return caller->role < ROLE_COUNT && (roles & ROLE_BIT (caller->role)) != 0;
+}
+
+bool
+policy_may_replay (const caller_t *caller)
+{
+    return policy_permits (caller, S_READERS);
 }
 
 bool

@@ -30,6 +30,18 @@ typedef enum {
     ROLE_COUNT
 } role_t;
 
+//  Sets of roles, as the rows of the dispatch tables name them.
+#define ROLE_BIT(r)       (1u << (r))
+#define R_COORDINATOR     ROLE_BIT (ROLE_COORDINATOR)
+#define R_TRAINER         ROLE_BIT (ROLE_TRAINER)
+#define R_EXPERT          ROLE_BIT (ROLE_EXPERT)
+#define R_HOST_SUPERVISOR ROLE_BIT (ROLE_HOST_SUPERVISOR)
+#define R_MANAGER         ROLE_BIT (ROLE_MANAGER)
+#define R_OPERATOR        ROLE_BIT (ROLE_OPERATOR)
+#define R_SUBSCRIBER      ROLE_BIT (ROLE_SUBSCRIBER)
+#define R_SERVICE         ROLE_BIT (ROLE_SERVICE)
+#define R_ANYONE          (ROLE_BIT (ROLE_COUNT) - 1)
+
 typedef struct {
     char key[POLICY_KEY_LEN + 1];
     role_t role;
@@ -54,9 +66,10 @@ int policy_refresh (policy_t *self, char *err, size_t errlen);
 const caller_t *policy_caller (policy_t *self, const char *key);
 size_t policy_size (policy_t *self);
 
-//  Whether the caller's role may send this command (or "replay" for the
-//  streams).
-bool policy_permits (const caller_t *caller, const char *cmd);
+//  Whether the caller's role is one of roles (R_* bits of a command's row).
+bool policy_permits (const caller_t *caller, unsigned roles);
+//  Whether the caller's role may read the streams (replay and events).
+bool policy_may_replay (const caller_t *caller);
 //  Whether the caller may act for this office; "" (all offices) only when
 //  it may act for every office.
 bool policy_office (const caller_t *caller, const char *office);

@@ -7,6 +7,7 @@ struct _request_t {
     zframe_t *body_frame;
     msg_t *msg;
     char cmd[CODEC_ID_MAX + 1];
+    const command_t *command;
     char rid[CODEC_ID_MAX + 1];
     char office[CODEC_ID_MAX + 1];
     position_t after[REQUEST_AFTER_MAX];
@@ -18,6 +19,7 @@ struct _request_t {
     zlist_t *events;
     char caller_key[REQUEST_CALLER_MAX + 1];
     char caller_name[REQUEST_CALLER_MAX + 1];
+    char record[CODEC_ID_MAX + 1];
 };
 
 static int
@@ -98,8 +100,7 @@ s_parse_id_field (request_t *self, const char *name, char *buf, size_t size,
 }
 
 static int
-s_parse_envelope (request_t *self, bool office_optional_fn (const char *, void *),
-                  void *arg)
+s_parse_envelope (request_t *self, request_resolve_fn *resolve, void *arg)
 {
     self->msg = msg_decode (zframe_data (self->body_frame),
                             zframe_size (self->body_frame), &self->err);
@@ -114,14 +115,19 @@ s_parse_envelope (request_t *self, bool office_optional_fn (const char *, void *
     }
     if (s_parse_id_field (self, "cmd", self->cmd, sizeof self->cmd, true))
         return -1;
-    bool optional = office_optional_fn (self->cmd, arg);
+    self->command = resolve (self->cmd, arg, &self->err);
+    if (!self->command) {
+        self->failed = true;
+        return -1;
+    }
+    bool optional = (self->command->flags & CMD_ANY_OFFICE) != 0;
     if (s_parse_id_field (self, "office", self->office, sizeof self->office, !optional))
         return -1;
     return s_parse_after (self, obj_get (request_body (self), "after"));
 }
 
 request_t *
-request_new (zmsg_t **msg_p, bool office_optional_fn (const char *, void *), void *arg)
+request_new (zmsg_t **msg_p, request_resolve_fn *resolve, void *arg)
 {
     zmsg_t *msg = *msg_p;
     *msg_p = NULL;
@@ -134,9 +140,19 @@ request_new (zmsg_t **msg_p, bool office_optional_fn (const char *, void *), voi
     msgpack_sbuffer_init (&self->reply);
     self->events = zlist_new ();
     if (s_parse_frames (self, msg) == 0)
-        s_parse_envelope (self, office_optional_fn, arg);
+        s_parse_envelope (self, resolve, arg);
     zmsg_destroy (&msg);
     return self;
+}
+
+request_t *
+request_new_local (const char *routing, const void *body, size_t size,
+                   request_resolve_fn *resolve, void *arg)
+{
+    zmsg_t *msg = zmsg_new ();
+    zmsg_addstr (msg, routing);
+    zmsg_addmem (msg, body, size);
+    return request_new (&msg, resolve, arg);
 }
 
 void
@@ -178,6 +194,12 @@ const char *
 request_cmd (request_t *self)
 {
     return self->cmd;
+}
+
+const command_t *
+request_command (request_t *self)
+{
+    return self->command;
 }
 
 const char *
@@ -233,6 +255,18 @@ const char *
 request_caller_name (request_t *self)
 {
     return self->caller_name;
+}
+
+void
+request_set_record (request_t *self, const char *record)
+{
+    snprintf (self->record, sizeof self->record, "%s", record ? record : "");
+}
+
+const char *
+request_record (request_t *self)
+{
+    return self->record;
 }
 
 void

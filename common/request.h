@@ -7,6 +7,7 @@
 #include <czmq.h>
 
 #include "codec.h"
+#include "command.h"
 
 #define REQUEST_AFTER_MAX 16
 
@@ -18,11 +19,20 @@ typedef struct {
 
 typedef struct _request_t request_t;
 
+//  The row of the command named cmd, or NULL with err set.
+typedef const command_t *(request_resolve_fn) (const char *cmd, void *arg, oerr_t *err);
+
 //  Takes the message. Returns NULL (and sends nothing) for a message that
 //  has no routing frame at all; otherwise a request, possibly already
-//  failed (request_failed) when framing, decoding or the envelope is bad.
-request_t *request_new (zmsg_t **msg_p, bool office_optional_fn (const char *cmd, void *),
-                        void *arg);
+//  failed (request_failed) when framing, decoding or the envelope is bad,
+//  or when resolve knows no row for its cmd. The row is resolved here,
+//  once: its flags say whether office may be left out.
+request_t *request_new (zmsg_t **msg_p, request_resolve_fn *resolve, void *arg);
+//  A request the process makes itself (retention), from a packed body: as
+//  if it came from a peer with this routing id, which none has, so that its
+//  reply goes nowhere.
+request_t *request_new_local (const char *routing, const void *body, size_t size,
+                              request_resolve_fn *resolve, void *arg);
 void request_destroy (request_t **self_p);
 
 bool request_failed (request_t *self);
@@ -30,6 +40,9 @@ const oerr_t *request_error (request_t *self);
 void request_fail (request_t *self, const oerr_t *err);
 
 const char *request_cmd (request_t *self);
+//  The row resolved when it arrived; NULL when it failed before (framing,
+//  decoding, an unknown command).
+const command_t *request_command (request_t *self);
 const char *request_rid (request_t *self);
 const char *request_office (request_t *self);
 const msgpack_object *request_body (request_t *self);
@@ -43,6 +56,12 @@ int64_t request_arrived (request_t *self);
 void request_set_caller (request_t *self, const char *key, const char *name);
 const char *request_caller_key (request_t *self);
 const char *request_caller_name (request_t *self);
+
+//  The record the audit trail names for the request when its row does not
+//  let the trail take it from the body (CMD_ERASES, CMD_NO_RECORD): "" until
+//  a handler sets it (an erasure sets the token).
+void request_set_record (request_t *self, const char *record);
+const char *request_record (request_t *self);
 
 //  The reply: set it (copied) or build it in the buffer request_reply gives.
 void request_set_reply (request_t *self, const void *data, size_t size);

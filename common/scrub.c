@@ -7,22 +7,30 @@ s_id_char (uint8_t c)
     return isalnum (c) || c == '_' || c == '.' || c == ':' || c == '-';
 }
 
+//  Whether the bytes before hit start an id there: nothing, a byte that
+//  is no identifier character, or the length of a MessagePack str8 that
+//  holds exactly the id (0xd9, then a length that may happen to be an
+//  identifier character). Inside another identifier (the "c8" at the end of
+//  a digest's hex) it is not the id.
+static bool
+s_starts_id (const uint8_t *data, const uint8_t *hit, size_t ilen)
+{
+    if (hit == data || !s_id_char (hit[-1]))
+        return true;
+    return hit - data >= 2 && hit[-2] == 0xd9 && hit[-1] == ilen;
+}
+
 bool
 scrub_holds (const void *data, size_t len, const char *id)
 {
     size_t ilen = strlen (id);
-    const uint8_t *p = (const uint8_t *) data, *end = p + len;
-    //  The byte before an id may be a MessagePack length that happens to be
-    //  an identifier character, so only the byte after it decides.
+    const uint8_t *start = (const uint8_t *) data, *p = start, *end = p + len;
     while (ilen && (size_t) (end - p) >= ilen) {
         const uint8_t *hit = (const uint8_t *) memchr (p, id[0], (size_t) (end - p));
         if (!hit || (size_t) (end - hit) < ilen)
             return false;
-        if (memcmp (hit, id, ilen) != 0) {
-            p = hit + 1;
-            continue;
-        }
-        if (hit + ilen == end || !s_id_char (hit[ilen]))
+        if (memcmp (hit, id, ilen) == 0 && (hit + ilen == end || !s_id_char (hit[ilen]))
+            && s_starts_id (start, hit, ilen))
             return true;
         p = hit + 1;
     }
@@ -48,7 +56,7 @@ s_find (const void *key, size_t klen, const void *val, size_t vlen, void *arg)
 }
 
 int
-scrub_count (store_tx_t *tx, const char *table, const char *id, size_t *count)
+scrub_count (store_tx_t *tx, const store_table_t *table, const char *id, size_t *count)
 {
     find_t f = {id, 0, NULL};
     int rc = store_scan (tx, table, NULL, 0, NULL, 0, s_find, &f);
@@ -57,7 +65,7 @@ scrub_count (store_tx_t *tx, const char *table, const char *id, size_t *count)
 }
 
 int
-scrub_delete (store_tx_t *tx, const char *table, const char *id)
+scrub_delete (store_tx_t *tx, const store_table_t *table, const char *id)
 {
     find_t f = {id, 0, zlistx_new ()};
     zlistx_set_destructor (f.keys, (zlistx_destructor_fn *) zchunk_destroy);

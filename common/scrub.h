@@ -7,13 +7,16 @@
 
 #include "store.h"
 
-//  Whether data holds id as a whole identifier: not followed by another
-//  identifier character (so "c-1" is not found in "c-10").
+//  Whether data holds id as a whole identifier: neither followed nor
+//  preceded by another identifier character (so "c-1" is not found in
+//  "c-10", nor "c8" at the end of a hex digest), a MessagePack string's
+//  length before it excepted.
 bool scrub_holds (const void *data, size_t len, const char *id);
 //  Adds to count the records of table whose key or value holds id.
-int scrub_count (store_tx_t *tx, const char *table, const char *id, size_t *count);
+int scrub_count (store_tx_t *tx, const store_table_t *table, const char *id,
+                 size_t *count);
 //  Deletes the records of table whose key or value holds id.
-int scrub_delete (store_tx_t *tx, const char *table, const char *id);
+int scrub_delete (store_tx_t *tx, const store_table_t *table, const char *id);
 
 #define SCRUB_TOKEN_SIZE 26 //  "anon-", 20 letters, NUL
 //  A fresh pseudonym in token: "anon-" and 20 letters a-p, 10 bytes of a

@@ -1,8 +1,12 @@
-/*  service - the runtime every Opstap service stands on.  */
+/*  service - the runtime every Opstap service stands on: the actor of one
+    instance, its sockets and loop, and what happens to a request between
+    arriving and being run.  */
 #include "service_internal.h"
 
+#include "builtin.h"
 #include "evlog.h"
 #include "replay.h"
+#include "rids.h"
 
 #include <sys/stat.h>
 
@@ -12,11 +16,19 @@
 //  (PROTOCOL.md 4); each answer may be 1 MiB, so ZeroMQ's default of 1000
 //  would let a peer that asks and never reads park a GiB here.
 #define SERVICE_REPLAY_HWM 4
+//  Erasures by retention at most per check; the rest wait for the next.
+#define SERVICE_DUE_MAX 256
+//  Zeros kept written past a store's data (store_reserve: a quarter of the
+//  data, within these bounds), and the most written a tick. At 1 in flight
+//  intake grows about 2 MiB a second.
+#define SERVICE_RESERVE_MIN  (1UL * 1024 * 1024)
+#define SERVICE_RESERVE_MAX  (8UL * 1024 * 1024)
+#define SERVICE_RESERVE_STEP (1UL * 1024 * 1024)
 
 static const char *const s_envelope[] = {"cmd", "rid", "office", "after", NULL};
 
 //  --------------------------------------------------------------------------
-//  Dispatch
+//  From arrival to the batch
 
 static consumer_t *
 s_consumer_of (service_t *self, const char *instance)
@@ -44,21 +56,11 @@ s_caught_up (service_t *self, request_t *request, bool poke)
     return ready;
 }
 
-static void s_reply_status (service_t *self, request_t *request);
-
+//  The request's office is this instance's and its fields are its row's.
 static int
-s_validate (service_t *self, request_t *request)
+s_check (service_t *self, request_t *request)
 {
-    if (request_failed (request))
-        return -1;
     oerr_t err;
-    const command_t *command = service_command (self, request_cmd (request));
-    if (!command) {
-        oerr_set (&err, ERR_INVALID_ARGUMENT, "cmd", "unknown command %s for %s",
-                  request_cmd (request), self->args.def->service);
-        request_fail (request, &err);
-        return -1;
-    }
     const char *office = request_office (request);
     if (*office && !dir_entry_serves (&self->args.entry, office)) {
         oerr_set (&err, ERR_FAILED_PRECONDITION, "office",
@@ -67,11 +69,31 @@ s_validate (service_t *self, request_t *request)
         request_fail (request, &err);
         return -1;
     }
-    if (schema_check (request_body (request), command->fields, s_envelope, &err)) {
+    if (schema_check (request_body (request), request_command (request)->fields,
+                      s_envelope, &err)) {
         request_fail (request, &err);
         return -1;
     }
     return 0;
+}
+
+//  Where an admitted request goes: a built-in row is answered at once; a
+//  command that names stream positions not yet consumed waits (parked); the
+//  rest, and every refusal, join the batch, which answers them in order.
+static void
+s_route (service_t *self, request_t *request, request_t **ready, size_t *count)
+{
+    if (!request_failed (request) && s_check (self, request) == 0) {
+        if (request_command (request)->flags & CMD_DIRECT) {
+            batch_direct (self->batch, request);
+            return;
+        }
+        if (!s_caught_up (self, request, true)) {
+            zlist_append (self->parked, request);
+            return;
+        }
+    }
+    ready[(*count)++] = request;
 }
 
 static int
@@ -89,24 +111,15 @@ s_on_command (zloop_t *loop, zsock_t *reader, void *arg)
     //  loop's timers (and a stop) waiting.
     while (count < self->args.batch_max && received++ < 4 * self->args.batch_max
            && (msg = zmsg_recv (reader))) {
-        //  Only a service with keys has callers to tell apart.
-        char key[POLICY_KEY_LEN + 1] = "";
-        if (self->policy)
-            service_caller_key (msg, key);
-        request_t *request = request_new (&msg, service_office_optional, self);
+        char key[POLICY_KEY_LEN + 1];
+        guard_key_of (self->guard, msg, key);
+        request_t *request = request_new (&msg, dispatch_resolve, self->dispatch);
         if (!request)
             break;
-        if (service_authorize (self, request, key) == 0
-            && strcmp (request_cmd (request), "service.status") == 0)
-            s_reply_status (self, request);
-        else if (service_builtin (self, request))
-            ;
-        else if (s_validate (self, request) == 0 && !s_caught_up (self, request, true))
-            zlist_append (self->parked, request);
-        else
-            ready[count++] = request;
+        guard_admit (self->guard, request, key);
+        s_route (self, request, ready, &count);
     }
-    service_execute (self, ready, count);
+    batch_execute (self->batch, ready, count);
     free (ready);
     return 0;
 }
@@ -136,14 +149,64 @@ s_release (service_t *self)
         } else
             zlist_append (self->parked, request);
     }
-    service_execute (self, ready, count);
+    batch_execute (self->batch, ready, count);
     free (ready);
 }
 
+//  Erasures by retention: made here, then checked and run like any
+//  command (expiry.h); audit entries past their time deleted.
+static int
+s_on_retention (zloop_t *loop, int timer_id, void *arg)
+{
+    (void) loop;
+    (void) timer_id;
+    service_t *self = (service_t *) arg;
+    request_t *due[SERVICE_DUE_MAX], *ready[SERVICE_DUE_MAX];
+    size_t n = expiry_due (self->args.def, &self->args.expiry, self->store,
+                           dispatch_resolve, self->dispatch, due, SERVICE_DUE_MAX),
+           count = 0;
+    if (n)
+        zsys_info ("event=retention.erase instance=%s candidates=%zu",
+                   self->args.entry.instance, n);
+    for (size_t i = 0; i < n; i++)
+        s_route (self, due[i], ready, &count);
+    batch_execute (self->batch, ready, count);
+    size_t deleted = 0;
+    oerr_t err;
+    if (audit_expire (guard_audit (self->guard),
+                      zclock_time () - self->args.expiry.audit_ms, &deleted, &err))
+        zsys_error ("event=audit.error instance=%s message=\"%s\"",
+                    self->args.entry.instance, err.message);
+    else if (deleted)
+        zsys_info ("event=retention.audit instance=%s entries=%zu",
+                   self->args.entry.instance, deleted);
+    return 0;
+}
+
+//  --------------------------------------------------------------------------
+//  Following other streams
+
+//  A consumer's apply: erasures are the runtime's (erasure.h), every other
+//  event the service's.
+static int
+s_apply (store_tx_t *tx, const msgpack_object *event, void *arg)
+{
+    service_t *self = (service_t *) arg;
+    int rc = erasure_apply_event (self->erasure, tx, event);
+    if (rc != 1)
+        return rc;
+    const service_def_t *def = self->args.def;
+    return def->apply ? def->apply (tx, event, def->state) : 0;
+}
+
+//  A consumer committed: what waited for it may run, and what it erased
+//  leaves the audit trail.
 static void
 s_on_progress (void *arg)
 {
-    s_release ((service_t *) arg);
+    service_t *self = (service_t *) arg;
+    erasure_drain (self->erasure);
+    s_release (self);
 }
 
 //  Keeps zeros written ahead of the store's data (store_reserve), a slice
@@ -172,7 +235,7 @@ s_on_tick (zloop_t *loop, int timer_id, void *arg)
     service_t *self = (service_t *) arg;
     s_release (self);
     s_reserve (self);
-    request_log_flush (&self->refusals, self->args.entry.instance);
+    batch_tick (self->batch);
     return 0;
 }
 
@@ -183,50 +246,23 @@ s_on_second (zloop_t *loop, int timer_id, void *arg)
 {
     (void) loop;
     (void) timer_id;
-    service_auth_refresh ((service_t *) arg);
-    s_reread_directory ((service_t *) arg);
+    service_t *self = (service_t *) arg;
+    guard_refresh (self->guard);
+    //  Work left when the trail could not be written at the commit.
+    erasure_drain (self->erasure);
+    s_reread_directory (self);
     return 0;
 }
 
 //  --------------------------------------------------------------------------
 //  Status
 
-static void
-s_reply_status (service_t *self, request_t *request)
-{
-    msgpack_sbuffer *out = request_reply (request);
-    msgpack_packer pk;
-    msgpack_packer_init (&pk, out, msgpack_sbuffer_write);
-    msgpack_pack_map (&pk, 8);
-    pk_kv_bool (&pk, "ok", true);
-    pk_kv_str (&pk, "service", self->args.def->service);
-    pk_kv_str (&pk, "instance", self->args.entry.instance);
-    pk_kv_str (&pk, "offices", self->args.entry.offices);
-    pk_kv_uint (&pk, "head", self->head);
-    pk_kv_uint (&pk, "uptime_s", (uint64_t) (zclock_mono () - self->started) / 1000);
-    pk_kv_uint (&pk, "waiting", zlist_size (self->parked));
-    pk_str (&pk, "consumers");
-    msgpack_pack_array (&pk, self->consumer_count);
-    for (size_t i = 0; i < self->consumer_count; i++) {
-        consumer_t *c = self->consumers[i];
-        uint64_t position = consumer_position (c), head = consumer_head (c);
-        msgpack_pack_map (&pk, 5);
-        pk_kv_str (&pk, "service", consumer_service (c));
-        pk_kv_str (&pk, "instance", consumer_instance (c));
-        pk_kv_uint (&pk, "position", position);
-        pk_kv_uint (&pk, "head", head);
-        pk_kv_uint (&pk, "lag", head > position ? head - position : 0);
-    }
-    request_send (request, self->router);
-    request_destroy (&request);
-}
-
 //  The figures read at each scrape rather than counted.
 static void
 s_read_figures (telemetry_t *telemetry, void *arg)
 {
     service_t *self = (service_t *) arg;
-    telemetry_stream (telemetry, self->head, zlist_size (self->parked));
+    telemetry_stream (telemetry, batch_head (self->batch), zlist_size (self->parked));
     for (size_t i = 0; i < self->consumer_count; i++) {
         consumer_t *c = self->consumers[i];
         telemetry_consumer (telemetry, consumer_service (c), consumer_instance (c),
@@ -239,6 +275,24 @@ s_read_figures (telemetry_t *telemetry, void *arg)
 
 //  --------------------------------------------------------------------------
 //  The actor
+
+static int
+s_on_replay (zloop_t *loop, zsock_t *reader, void *arg)
+{
+    (void) loop;
+    service_t *self = (service_t *) arg;
+    replay_serve (self->store, self->guard, reader);
+    return 0;
+}
+
+static int
+s_on_subscribe (zloop_t *loop, zsock_t *reader, void *arg)
+{
+    (void) loop;
+    service_t *self = (service_t *) arg;
+    replay_grant (self->args.def->service, self->guard, reader);
+    return 0;
+}
 
 static int
 s_on_pipe (zloop_t *loop, zsock_t *reader, void *arg)
@@ -270,21 +324,26 @@ s_service_destroy (service_t **self_p)
     zsock_destroy (&self->router);
     zsock_destroy (&self->pub);
     zsock_destroy (&self->replay);
+    batch_destroy (&self->batch);
+    erasure_destroy (&self->erasure);
+    outbox_destroy (&self->outbox);
+    guard_destroy (&self->guard);
+    dispatch_destroy (&self->dispatch);
     store_destroy (&self->store);
-    service_auth_close (self);
-    zlistx_destroy (&self->due);
     free (self);
     *self_p = NULL;
 }
 
+//  The runtime's tables, then the service's own.
 static int
 s_open_store (service_t *self, char *err, size_t errlen)
 {
-    const char **tables = self->tables;
-    const char *const own[] = {EVLOG_TABLES, CONSUMER_TABLES, "rids"};
+    const store_table_t **tables = self->tables;
+    const store_table_t *const own[] = {EVLOG_TABLES, CONSUMER_TABLES, rids_table,
+                                        OUTBOX_TABLES};
     size_t count = sizeof own / sizeof own[0];
     memcpy (tables, own, sizeof own);
-    for (const char *const *t = self->args.def->tables; t && *t; t++) {
+    for (const store_table_t *const *t = self->args.def->tables; t && *t; t++) {
         if (count == SERVICE_MAX_TABLES) {
             snprintf (err, errlen, "too many tables");
             return -1;
@@ -297,7 +356,7 @@ s_open_store (service_t *self, char *err, size_t errlen)
                       ? store_new_sized (self->args.store_path, tables,
                                          self->args.map_initial, &oerr)
                       : store_new (self->args.store_path, tables, &oerr);
-    if (!self->store) {
+    if (!self->store || store_lock (self->store, &oerr)) {
         snprintf (err, errlen, "%s", oerr.message);
         return -1;
     }
@@ -307,7 +366,49 @@ s_open_store (service_t *self, char *err, size_t errlen)
 static int
 s_read_head (store_tx_t *tx, void *arg)
 {
-    ((service_t *) arg)->head = evlog_head (tx);
+    *(uint64_t *) arg = evlog_head (tx);
+    return 0;
+}
+
+static int
+s_prepare (store_tx_t *tx, void *arg)
+{
+    const service_def_t *def = (const service_def_t *) arg;
+    if (evlog_epoch_ensure (tx))
+        return -1;
+    return def->prepare ? def->prepare (tx, def->state) : 0;
+}
+
+//  The parts that run commands, once the store, the trail and the sockets
+//  are open.
+static int
+s_open_runtime (service_t *self, char *err, size_t errlen)
+{
+    uint64_t head = 0;
+    oerr_t oerr = {ERR_NONE, "", "", false};
+    const service_def_t *def = self->args.def;
+    if (store_write (self->store, s_prepare, (void *) def, &oerr)
+        || store_read (self->store, s_read_head, &head, &oerr)) {
+        if (!*oerr.message)
+            snprintf (oerr.message, sizeof oerr.message,
+                      "%s: the store cannot be prepared", def->service);
+        snprintf (err, errlen, "%s", oerr.message);
+        return -1;
+    }
+    self->outbox = outbox_new (self->store);
+    self->erasure = erasure_new (self->args.def, self->outbox, guard_audit (self->guard));
+    batch_parts_t parts = {.def = self->args.def,
+                           .instance = self->args.entry.instance,
+                           .store = self->store,
+                           .guard = self->guard,
+                           .erasure = self->erasure,
+                           .telemetry = self->telemetry,
+                           .router = self->router,
+                           .pub = self->pub,
+                           .runtime = self};
+    self->batch = batch_new (&parts, head);
+    //  What a process that died after a commit left to do.
+    erasure_drain (self->erasure);
     return 0;
 }
 
@@ -324,10 +425,10 @@ s_bind (service_t *self, int type, const char *endpoint, int sndhwm, char *err,
     zsock_set_linger (sock, 0);
     if (type == ZMQ_XPUB)
         //  Subscriptions come to us to grant: a caller limited to some
-        //  offices gets only their topics (service_on_subscribe).
+        //  offices gets only their topics (replay_grant).
         zsock_set_xpub_manual (sock, 1);
-    if (self->keys)
-        keys_serve (self->keys, sock);
+    if (guard_keys (self->guard))
+        keys_serve (guard_keys (self->guard), sock);
     //  A socket closed a moment ago (a restart) frees its port in the
     //  background: give it a second before calling the port taken.
     //  The directory may name this host as others reach it (a container's
@@ -377,7 +478,7 @@ s_follow (service_t *self, const dir_entry_t *p, char *err, size_t errlen)
         return -1;
     }
     consumer_t *c = consumer_new (self->store, p->service, p->instance, p->events,
-                                  p->replay, service_apply, self, self->keys);
+                                  p->replay, s_apply, self, guard_keys (self->guard));
     if (!c || consumer_attach (c, self->loop, s_on_progress, self) != 0) {
         snprintf (err, errlen, "cannot follow %s", p->instance);
         consumer_destroy (&c);
@@ -450,12 +551,15 @@ s_service_new (args_t *args, zsock_t *pipe, char *err, size_t errlen)
     self->started = zclock_mono ();
     self->parked = zlist_new ();
     self->loop = zloop_new ();
-    oerr_t oerr;
-    if (s_open_store (self, err, errlen)
-        || store_read (self->store, s_read_head, self, &oerr)
-        || service_auth_open (self, err, errlen) || s_open_sockets (self, err, errlen)
+    self->dispatch =
+        dispatch_new (args->def->service, args->def->commands, builtin_rows, err, errlen);
+    if (!self->dispatch || s_open_store (self, err, errlen)
+        || !(self->guard = guard_new (args->entry.instance, args->store_path,
+                                      args->keys_dir, args->cert, err, errlen))
+        || s_open_sockets (self, err, errlen)
         || !(self->telemetry =
                  telemetry_new (&self->args.entry, self->args.def->service, err, errlen))
+        || s_open_runtime (self, err, errlen)
         || telemetry_attach (self->telemetry, self->loop, s_read_figures, self)
         || s_open_consumers (self, err, errlen)) {
         s_service_destroy (&self);
@@ -464,16 +568,14 @@ s_service_new (args_t *args, zsock_t *pipe, char *err, size_t errlen)
     zloop_set_nonstop (self->loop, true);
     zloop_reader (self->loop, pipe, s_on_pipe, self);
     zloop_reader (self->loop, self->router, s_on_command, self);
-    zloop_reader (self->loop, self->replay, service_on_replay, self);
-    zloop_reader (self->loop, self->pub, service_on_subscribe, self);
+    zloop_reader (self->loop, self->replay, s_on_replay, self);
+    zloop_reader (self->loop, self->pub, s_on_subscribe, self);
     zloop_timer (self->loop, 100, 0, s_on_tick, self);
     zloop_timer (self->loop, 1000, 0, s_on_second, self);
     //  Once soon after the start, then every check period.
-    zloop_timer (self->loop, 2000, 1, service_on_retention, self);
-    zloop_timer (self->loop, (size_t) self->args.retention.check_ms, 0,
-                 service_on_retention, self);
-    self->due = zlistx_new ();
-    zlistx_set_destructor (self->due, (zlistx_destructor_fn *) zchunk_destroy);
+    zloop_timer (self->loop, 2000, 1, s_on_retention, self);
+    zloop_timer (self->loop, (size_t) self->args.expiry.check_ms, 0, s_on_retention,
+                 self);
     return self;
 }
 
@@ -490,8 +592,8 @@ s_actor (zsock_t *pipe, void *arg)
     }
     zsys_info ("event=service.start service=%s instance=%s offices=%s head=%" PRIu64
                " command=%s metrics=%s",
-               args->def->service, args->entry.instance, args->entry.offices, self->head,
-               args->entry.command,
+               args->def->service, args->entry.instance, args->entry.offices,
+               batch_head (self->batch), args->entry.command,
                *telemetry_endpoint (self->telemetry)
                    ? telemetry_endpoint (self->telemetry)
                    : "-");
@@ -499,7 +601,7 @@ s_actor (zsock_t *pipe, void *arg)
     //  args belongs to the caller from here on; self holds a copy.
     zloop_start (self->loop);
     zsys_info ("event=service.stop instance=%s head=%" PRIu64, self->args.entry.instance,
-               self->head);
+               batch_head (self->batch));
     s_service_destroy (&self);
 }
 
@@ -540,7 +642,7 @@ service_start (const service_def_t *def, const service_opts_t *opts, char *err,
         snprintf (args->cert, sizeof args->cert, "%s", opts->cert);
     if (opts->config)
         snprintf (args->config, sizeof args->config, "%s", opts->config);
-    if (service_retention_parse (opts->retention, &args->retention, err, errlen)) {
+    if (expiry_parse (opts->retention, &args->expiry, err, errlen)) {
         free (args);
         return NULL;
     }

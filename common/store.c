@@ -4,7 +4,9 @@
 #include <czmq.h>
 #include <errno.h>
 #include <lmdb.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -16,9 +18,10 @@ struct _store_t {
     MDB_env *env;
     char path[512];
     size_t mapsize;
-    const char *names[STORE_MAX_TABLES];
+    const store_table_t *tables[STORE_MAX_TABLES];
     MDB_dbi dbis[STORE_MAX_TABLES];
-    size_t tables;
+    size_t count;
+    int lock_fd;    //  store_lock's file, -1 when not locked
     bool reserving; //  store_reserve has more to write
     size_t seen;    //  bytes in use at store_reserve's last call
 };
@@ -39,7 +42,7 @@ s_lmdb_error (oerr_t *err, const char *what, int rc)
 }
 
 static int
-s_open_tables (store_t *self, const char *const *tables, oerr_t *err)
+s_open_tables (store_t *self, const store_table_t *const *tables, oerr_t *err)
 {
     MDB_txn *txn;
     int rc = mdb_txn_begin (self->env, NULL, 0, &txn);
@@ -50,9 +53,9 @@ s_open_tables (store_t *self, const char *const *tables, oerr_t *err)
             mdb_txn_abort (txn);
             return oerr_set (err, ERR_INTERNAL, "", "store: too many tables");
         }
-        rc = mdb_dbi_open (txn, tables[i], MDB_CREATE, &self->dbis[i]);
-        self->names[i] = tables[i];
-        self->tables = i + 1;
+        rc = mdb_dbi_open (txn, tables[i]->name, MDB_CREATE, &self->dbis[i]);
+        self->tables[i] = tables[i];
+        self->count = i + 1;
     }
     if (rc) {
         mdb_txn_abort (txn);
@@ -84,13 +87,14 @@ s_make_dirs (const char *path)
 }
 
 store_t *
-store_new (const char *path, const char *const *tables, oerr_t *err)
+store_new (const char *path, const store_table_t *const *tables, oerr_t *err)
 {
     return store_new_sized (path, tables, STORE_INITIAL_MAP, err);
 }
 
 store_t *
-store_new_sized (const char *path, const char *const *tables, size_t initial, oerr_t *err)
+store_new_sized (const char *path, const store_table_t *const *tables, size_t initial,
+                 oerr_t *err)
 {
     if (s_make_dirs (path) != 0) {
         oerr_set (err, ERR_INTERNAL, "", "store: cannot create %s: %s", path,
@@ -98,6 +102,7 @@ store_new_sized (const char *path, const char *const *tables, size_t initial, oe
         return NULL;
     }
     store_t *self = (store_t *) zmalloc (sizeof (store_t));
+    self->lock_fd = -1;
     snprintf (self->path, sizeof self->path, "%s", path);
     int rc = mdb_env_create (&self->env);
     if (rc == 0)
@@ -126,6 +131,8 @@ store_destroy (store_t **self_p)
         store_t *self = *self_p;
         if (self->env)
             mdb_env_close (self->env);
+        if (self->lock_fd >= 0)
+            close (self->lock_fd);
         free (self);
         *self_p = NULL;
     }
@@ -247,16 +254,18 @@ store_write_steps (store_t *self, store_fn *fn, void *arg, store_steps_t *steps,
     return rc;
 }
 
+//  A table the store was not opened with is the caller's mistake, but one
+//  a test can make: failed, not asserted.
 static int
-s_dbi (store_tx_t *tx, const char *table, MDB_dbi *dbi)
+s_dbi (store_tx_t *tx, const store_table_t *table, MDB_dbi *dbi)
 {
-    for (size_t i = 0; i < tx->store->tables; i++)
-        if (strcmp (tx->store->names[i], table) == 0) {
+    for (size_t i = 0; i < tx->store->count; i++)
+        if (tx->store->tables[i] == table) {
             *dbi = tx->store->dbis[i];
             return 0;
         }
     tx->rc = MDB_NOTFOUND;
-    zsys_error ("store: no table %s", table);
+    zsys_error ("event=store.no_table table=%s", table->name);
     return -1;
 }
 
@@ -269,7 +278,7 @@ s_fail (store_tx_t *tx, int rc)
 }
 
 int
-store_get (store_tx_t *tx, const char *table, const void *key, size_t klen,
+store_get (store_tx_t *tx, const store_table_t *table, const void *key, size_t klen,
            const void **val, size_t *vlen)
 {
     MDB_dbi dbi;
@@ -289,8 +298,8 @@ store_get (store_tx_t *tx, const char *table, const void *key, size_t klen,
 }
 
 static int
-s_put (store_tx_t *tx, const char *table, const void *key, size_t klen, const void *val,
-       size_t vlen, unsigned flags)
+s_put (store_tx_t *tx, const store_table_t *table, const void *key, size_t klen,
+       const void *val, size_t vlen, unsigned flags)
 {
     MDB_dbi dbi;
     if (s_dbi (tx, table, &dbi))
@@ -302,21 +311,21 @@ s_put (store_tx_t *tx, const char *table, const void *key, size_t klen, const vo
 }
 
 int
-store_put (store_tx_t *tx, const char *table, const void *key, size_t klen,
+store_put (store_tx_t *tx, const store_table_t *table, const void *key, size_t klen,
            const void *val, size_t vlen)
 {
     return s_put (tx, table, key, klen, val, vlen, 0);
 }
 
 int
-store_append (store_tx_t *tx, const char *table, const void *key, size_t klen,
+store_append (store_tx_t *tx, const store_table_t *table, const void *key, size_t klen,
               const void *val, size_t vlen)
 {
     return s_put (tx, table, key, klen, val, vlen, MDB_APPEND);
 }
 
 int
-store_del (store_tx_t *tx, const char *table, const void *key, size_t klen)
+store_del (store_tx_t *tx, const store_table_t *table, const void *key, size_t klen)
 {
     MDB_dbi dbi;
     if (s_dbi (tx, table, &dbi))
@@ -328,7 +337,7 @@ store_del (store_tx_t *tx, const char *table, const void *key, size_t klen)
 }
 
 static int
-s_cursor (store_tx_t *tx, const char *table, MDB_cursor **cursor)
+s_cursor (store_tx_t *tx, const store_table_t *table, MDB_cursor **cursor)
 {
     MDB_dbi dbi;
     if (s_dbi (tx, table, &dbi))
@@ -338,7 +347,7 @@ s_cursor (store_tx_t *tx, const char *table, MDB_cursor **cursor)
 }
 
 int
-store_scan (store_tx_t *tx, const char *table, const void *from, size_t flen,
+store_scan (store_tx_t *tx, const store_table_t *table, const void *from, size_t flen,
             const void *prefix, size_t plen, store_each_fn *fn, void *arg)
 {
     MDB_cursor *cursor;
@@ -374,7 +383,7 @@ s_count_one (const void *key, size_t klen, const void *val, size_t vlen, void *a
 }
 
 int
-store_count (store_tx_t *tx, const char *table, const void *prefix, size_t plen,
+store_count (store_tx_t *tx, const store_table_t *table, const void *prefix, size_t plen,
              size_t *count)
 {
     *count = 0;
@@ -382,7 +391,7 @@ store_count (store_tx_t *tx, const char *table, const void *prefix, size_t plen,
 }
 
 int
-store_last (store_tx_t *tx, const char *table, const void **key, size_t *klen,
+store_last (store_tx_t *tx, const store_table_t *table, const void **key, size_t *klen,
             const void **val, size_t *vlen)
 {
     MDB_cursor *cursor;
@@ -425,7 +434,8 @@ s_add_suffix (const void *key, size_t klen, const void *val, size_t vlen, void *
 }
 
 zlist_t *
-store_suffixes (store_tx_t *tx, const char *table, const void *prefix, size_t plen)
+store_suffixes (store_tx_t *tx, const store_table_t *table, const void *prefix,
+                size_t plen)
 {
     suffixes_t s = {zlist_new (), plen};
     zlist_autofree (s.list);
@@ -435,7 +445,8 @@ store_suffixes (store_tx_t *tx, const char *table, const void *prefix, size_t pl
 }
 
 int
-store_del_prefix (store_tx_t *tx, const char *table, const void *prefix, size_t plen)
+store_del_prefix (store_tx_t *tx, const store_table_t *table, const void *prefix,
+                  size_t plen)
 {
     MDB_cursor *cursor;
     if (s_cursor (tx, table, &cursor))
@@ -453,6 +464,31 @@ store_del_prefix (store_tx_t *tx, const char *table, const void *prefix, size_t 
     }
     mdb_cursor_close (cursor);
     return rc && rc != MDB_NOTFOUND ? s_fail (tx, rc) : 0;
+}
+
+int
+store_lock (store_t *self, oerr_t *err)
+{
+    if (self->lock_fd >= 0)
+        return 0;
+    char path[sizeof self->path + 16];
+    snprintf (path, sizeof path, "%s/opstap.lock", self->path);
+    int fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+    if (fd < 0)
+        return oerr_set (err, ERR_INTERNAL, "", "store: cannot open %s: %s", path,
+                         strerror (errno));
+    if (flock (fd, LOCK_EX | LOCK_NB) != 0) {
+        int why = errno;
+        close (fd);
+        return why == EWOULDBLOCK
+                   ? oerr_set (err, ERR_UNAVAILABLE, "",
+                               "store: %s is already served by another process",
+                               self->path)
+                   : oerr_set (err, ERR_INTERNAL, "", "store: cannot lock %s: %s", path,
+                               strerror (why));
+    }
+    self->lock_fd = fd;
+    return 0;
 }
 
 int

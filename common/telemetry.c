@@ -148,12 +148,6 @@ telemetry_store (telemetry_t *self, size_t used, size_t mapsize)
     metrics_set (self->metrics, "opstap_store_map_bytes", (double) mapsize, NULL);
 }
 
-metrics_t *
-telemetry_metrics (telemetry_t *self)
-{
-    return self->metrics;
-}
-
 const char *
 telemetry_endpoint (telemetry_t *self)
 {

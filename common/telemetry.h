@@ -46,8 +46,7 @@ void telemetry_consumer (telemetry_t *self, const char *service, const char *ins
                          uint64_t position, uint64_t head);
 void telemetry_store (telemetry_t *self, size_t used, size_t mapsize);
 
-//  For tests.
-metrics_t *telemetry_metrics (telemetry_t *self);
+//  The metrics endpoint served, "" when none.
 const char *telemetry_endpoint (telemetry_t *self);
 
 #endif

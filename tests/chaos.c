@@ -332,6 +332,8 @@ s_check (driver_t *d, tally_figures_t *t)
     check_state (d->cluster, d->work, t);
     check_report (d->cluster, d->work, t);
     s_phase ("the state and report checks", &since);
+    check_erasures (d->cluster, d->work, t);
+    s_phase ("the erasure check", &since);
     check_rebuild (d->cluster, t);
     s_phase ("the rebuild", &since);
 }

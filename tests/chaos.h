@@ -120,7 +120,10 @@ zhashx_t *work_entities (work_t *self);
 int64_t work_figure (work_t *self, figure_t figure);
 //  The stream key of an event, the same as work_expected's (the type
 //  alone for a type the workload does not make).
-void work_event_key (const msgpack_object *event, char *buf, size_t size);
+//  tokens (NULL: none) maps an erased candidate's token to its id, so that
+//  its events, rewritten under the token, count where the model put them.
+void work_event_key (const msgpack_object *event, zhashx_t *tokens, char *buf,
+                     size_t size);
 
 //  --------------------------------------------------------------------------
 //  The end checks; each adds to the figures and prints what differs.
@@ -136,6 +139,9 @@ typedef struct {
 void check_streams (cluster_t *cluster, work_t *work, tally_figures_t *t);
 void check_state (cluster_t *cluster, work_t *work, tally_figures_t *t);
 void check_report (cluster_t *cluster, work_t *work, tally_figures_t *t);
+//  Every erased candidate: no follower holds the id; the erasure is
+//  completed, and intake holds it no more either.
+void check_erasures (cluster_t *cluster, work_t *work, tally_figures_t *t);
 //  Starts the rebuilt followers, compares their answers, stops everything
 //  and compares the derived tables in the stores.
 void check_rebuild (cluster_t *cluster, tally_figures_t *t);

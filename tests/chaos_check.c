@@ -110,8 +110,8 @@ s_count (zhashx_t *counts, const char *key)
 
 //  Counts an event by key and checks its seq follows the last.
 static void
-s_event (const msgpack_object *event, zhashx_t *seen, int64_t *expected, int s,
-         tally_figures_t *t)
+s_event (const msgpack_object *event, zhashx_t *seen, zhashx_t *tokens, int64_t *expected,
+         int s, tally_figures_t *t)
 {
     int64_t seq = map_int (event, "seq", -1);
     if (seq != *expected) {
@@ -121,14 +121,47 @@ s_event (const msgpack_object *event, zhashx_t *seen, int64_t *expected, int s,
     }
     *expected = seq + 1;
     char key[256];
-    work_event_key (event, key, sizeof key);
+    work_event_key (event, tokens, key, sizeof key);
     s_count (seen, key);
+}
+
+//  Each erased candidate's token and id, from intake's erasure events (they
+//  name both until the erasure completes).
+static zhashx_t *
+s_tokens (cluster_t *cluster)
+{
+    zhashx_t *tokens = zhashx_new ();
+    zhashx_set_destructor (tokens, (zhashx_destructor_fn *) zstr_free);
+    zhashx_set_duplicator (tokens, (zhashx_duplicator_fn *) strdup);
+    tk_client_t *client = tk_client_new (cluster_replay (cluster, CH_INTAKE));
+    int64_t from = 1;
+    uint32_t count = 1;
+    while (count) {
+        tk_msg_t *r = tk_call (
+            client, "{\"cmd\":\"replay\",\"from\":%" PRId64 ",\"max\":1000}", from);
+        const msgpack_object *list = tk_get (r, "events");
+        count = list && list->type == MSGPACK_OBJECT_ARRAY ? list->via.array.size : 0;
+        for (uint32_t i = 0; i < count; i++) {
+            const msgpack_object *e = &list->via.array.ptr[i];
+            char id[64] = "", token[64] = "";
+            if (obj_is_str (obj_get (e, "type"), "candidate.erased")) {
+                map_str (e, "candidate", id, sizeof id);
+                map_str (e, "token", token, sizeof token);
+                zhashx_insert (tokens, token, id);
+            }
+            from = map_int (e, "seq", from) + 1;
+        }
+        tk_msg_destroy (&r);
+    }
+    tk_client_destroy (&client);
+    return tokens;
 }
 
 //  Events by key, read batch by batch from seq 1 (the stream can be
 //  larger than memory would hold as messages); the count in *events.
 static zhashx_t *
-s_stream (cluster_t *cluster, int s, tally_figures_t *t, int64_t *events)
+s_stream (cluster_t *cluster, int s, zhashx_t *tokens, tally_figures_t *t,
+          int64_t *events)
 {
     zhashx_t *seen = zhashx_new ();
     zhashx_set_destructor (seen, (zhashx_destructor_fn *) zstr_free);
@@ -142,7 +175,7 @@ s_stream (cluster_t *cluster, int s, tally_figures_t *t, int64_t *events)
         const msgpack_object *list = tk_get (r, "events");
         count = list && list->type == MSGPACK_OBJECT_ARRAY ? list->via.array.size : 0;
         for (uint32_t i = 0; i < count; i++)
-            s_event (&list->via.array.ptr[i], seen, &expected, s, t);
+            s_event (&list->via.array.ptr[i], seen, tokens, &expected, s, t);
         *events += count;
         tk_msg_destroy (&r);
     }
@@ -159,9 +192,10 @@ s_stream (cluster_t *cluster, int s, tally_figures_t *t, int64_t *events)
 void
 check_streams (cluster_t *cluster, work_t *work, tally_figures_t *t)
 {
+    zhashx_t *tokens = s_tokens (cluster);
     for (int s = CH_INTAKE; s < CH_REPORTING; s++) {
         int64_t events = 0, lost = t->lost, duplicated = t->duplicated;
-        zhashx_t *seen = s_stream (cluster, s, t, &events);
+        zhashx_t *seen = s_stream (cluster, s, tokens, t, &events);
         zhashx_t *expected = work_expected (work, s);
         for (int *want = (int *) zhashx_first (expected); want;
              want = (int *) zhashx_next (expected)) {
@@ -189,6 +223,7 @@ check_streams (cluster_t *cluster, work_t *work, tally_figures_t *t)
         t->events += events;
         zhashx_destroy (&seen);
     }
+    zhashx_destroy (&tokens);
 }
 
 //  --------------------------------------------------------------------------
@@ -247,4 +282,63 @@ check_report (cluster_t *cluster, work_t *work, tally_figures_t *t)
             tk_int (report, ch_figure_paths[F_INVITED]));
     t->mismatches += wrong;
     tk_msg_destroy (&report);
+}
+
+//  --------------------------------------------------------------------------
+//  Erasures
+
+//  How many records a service's stores and trail hold of id; -1 when it
+//  does not answer.
+static int64_t
+s_holds (cluster_t *cluster, int service, const char *id)
+{
+    tk_msg_t *r = check_call (cluster_command (cluster, service),
+                              "{\"cmd\":\"erase.check\",\"candidate\":\"%s\"}", id);
+    int64_t holds = tk_ok (r) ? tk_int (r, "holds") : -1;
+    tk_msg_destroy (&r);
+    return holds;
+}
+
+void
+check_erasures (cluster_t *cluster, work_t *work, tally_figures_t *t)
+{
+    int erased = 0, gone = 0;
+    zhashx_t *entities = work_entities (work);
+    for (entity_t *e = (entity_t *) zhashx_first (entities); e;
+         e = (entity_t *) zhashx_next (entities)) {
+        if (!streq (e->kind, "erased"))
+            continue;
+        erased++;
+        bool left = false;
+        for (int s = CH_TRAINING; s < CH_SERVICES; s++) {
+            int64_t holds = s_holds (cluster, s, e->id);
+            if (holds != 0) {
+                check_show (t, "erasure: %s still holds %s (%" PRId64 ")",
+                            ch_service_names[s], e->id, holds);
+                left = true;
+            }
+        }
+        //  As opstap erase-status --complete: intake drops the id last.
+        tk_msg_t *r = check_call (
+            cluster_command (cluster, CH_INTAKE),
+            "{\"cmd\":\"candidate.erase_complete\",\"office\":\"%s\",\"id\":\"%s\"}",
+            e->office, e->id);
+        tk_msg_t *c =
+            check_call (cluster_command (cluster, CH_INTAKE),
+                        "{\"cmd\":\"erase.check\",\"candidate\":\"%s\"}", e->id);
+        if (!tk_ok (r) || !tk_ok (c) || tk_int (c, "holds") != 0) {
+            char *json = tk_json (c ? c : r);
+            check_show (t, "erasure: intake still holds %s after its completion: %s",
+                        e->id, json);
+            free (json);
+            left = true;
+        }
+        tk_msg_destroy (&c);
+        tk_msg_destroy (&r);
+        if (left)
+            t->mismatches++;
+        else
+            gone++;
+    }
+    printf ("chaos: erasures %d candidates, %d gone from every store\n", erased, gone);
 }

@@ -7,9 +7,11 @@
 
 #include "json.h"
 
+static STORE_TABLE (t_candidates, "candidates");
+
 //  What each follower derives from the streams alone; keys of a record
 //  that its own commands change are left out of the comparison.
-static const char *const s_learnt[] = {"candidates", "positions", NULL};
+static const store_table_t *const s_learnt[] = {t_candidates, consumer_positions, NULL};
 static const char *const s_placement_own[] = {"active", NULL};
 
 static void
@@ -47,7 +49,7 @@ s_compare_reports (cluster_t *cluster, tally_figures_t *t)
 
 typedef struct {
     zhashx_t *records; //  hex key -> zchunk of the value
-    const char *table;
+    const store_table_t *table;
 } dump_t;
 
 static void
@@ -60,8 +62,8 @@ static int
 s_dump_each (const void *key, size_t klen, const void *val, size_t vlen, void *arg)
 {
     dump_t *dump = (dump_t *) arg;
-    char *hex = (char *) zmalloc (klen * 2 + strlen (dump->table) + 2);
-    sprintf (hex, "%s:", dump->table);
+    char *hex = (char *) zmalloc (klen * 2 + strlen (dump->table->name) + 2);
+    sprintf (hex, "%s:", dump->table->name);
     for (size_t i = 0; i < klen; i++)
         sprintf (hex + strlen (hex), "%02x", ((const uint8_t *) key)[i]);
     zhashx_insert (dump->records, hex, zchunk_new (val, vlen));
@@ -73,7 +75,7 @@ static int
 s_dump_all (store_tx_t *tx, void *arg)
 {
     dump_t *dump = (dump_t *) arg;
-    for (const char *const *table = s_learnt; *table; table++) {
+    for (const store_table_t *const *table = s_learnt; *table; table++) {
         dump->table = *table;
         if (store_scan (tx, *table, NULL, 0, NULL, 0, s_dump_each, dump))
             return -1;

@@ -92,21 +92,27 @@ enum {
     A_WITHDRAW,
     A_STAGE_1,
     A_STAGE_2,
+    A_ERASE,
     A_END
 };
 
-static const int s_paths[4][6] = {
+//  The last path erases the candidate: never drawn for a cohort, a
+//  placement, an expert or a survey, so that only intake's stream and
+//  every follower's own records of the candidate change.
+#define PATH_ERASED 4
+static const int s_paths[5][6] = {
     {A_REGISTER, A_INFO, A_ADMIT, A_STAGE_1, A_STAGE_2, A_END},
     {A_REGISTER, A_ADMIT_EARLY, A_DECLINE, A_END},
     {A_REGISTER, A_INFO, A_DEFER, A_ADMIT_EARLY, A_END},
     {A_REGISTER, A_INFO, A_WITHDRAW, A_END},
+    {A_REGISTER, A_INFO, A_STAGE_1, A_ERASE, A_END},
 };
 
 static char *
 s_register (work_t *w, flow_t *f, const char *id)
 {
     int r = prng_below (&w->prng, 100);
-    f->variant = r < 70 ? 0 : r < 80 ? 1 : r < 90 ? 2 : 3;
+    f->variant = r < 66 ? 0 : r < 76 ? 1 : r < 86 ? 2 : r < 94 ? 3 : PATH_ERASED;
     f->flag = prng_chance (&w->prng, 80);
     return steps_cmd (
         f, CH_INTAKE, "candidate.register",
@@ -147,6 +153,8 @@ s_cand_command (work_t *w, flow_t *f)
         return steps_cmd (
             f, CH_INTAKE, f->variant == 1 ? "candidate.decline" : "candidate.withdraw",
             "\"id\":\"%s\",\"reason\":\"moved away\",\"date\":\"2020-01-21\"", id);
+    case A_ERASE:
+        return steps_cmd (f, CH_INTAKE, "candidate.erase", "\"id\":\"%s\"", id);
     case A_STAGE_1:
     case A_STAGE_2:
         return steps_cmd (
@@ -173,6 +181,7 @@ static const struct {
     [A_WITHDRAW] = {"candidate.withdrawn", "withdrawn", F_WITHDRAWN},
     [A_STAGE_1] = {"candidate.stage_assessed|%s|2020-01-27", NULL, F_FIGURES},
     [A_STAGE_2] = {"candidate.stage_assessed|%s|2020-02-10", NULL, F_FIGURES},
+    [A_ERASE] = {"candidate.erased", NULL, F_FIGURES},
 };
 
 static int
@@ -195,10 +204,16 @@ s_cand_ok (work_t *w, flow_t *f, tk_msg_t *reply)
     int64_t seq = tk_int (reply, "position.seq");
     if (action == A_ADMIT)
         work_pool_add (&w->admitted[f->office], id, seq);
+    //  Erased: no service lists the candidate any more; the end checks
+    //  look for the id in every store instead.
+    if (action == A_ERASE) {
+        work_forget (w, "candidate", id);
+        work_entity (w, "erased", id, ch_offices[f->office]);
+    }
     if (action == A_REGISTER) {
         bool eligible = f->variant != 1;
         work_count (w, F_ELIGIBLE, eligible);
-        if (f->flag)
+        if (f->flag && f->variant != PATH_ERASED)
             work_pool_add (&w->consenting[f->office], id, seq);
         const msgpack_object *got = tk_get (reply, "eligible");
         if (!got || got->type != MSGPACK_OBJECT_BOOLEAN || got->via.boolean != eligible)

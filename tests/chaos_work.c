@@ -42,6 +42,7 @@ static const struct {
     {"candidate.declined", {"candidate"}},
     {"candidate.withdrawn", {"candidate"}},
     {"candidate.stage_assessed", {"candidate", "date"}},
+    {"candidate.erased", {"candidate"}},
     {"expert.registered", {"expert"}},
     {"expert.assigned", {"expert", "candidate"}},
     {"expert.released", {"expert", "candidate"}},
@@ -206,6 +207,14 @@ work_entity (work_t *self, const char *kind, const char *id, const char *office)
 }
 
 void
+work_forget (work_t *self, const char *kind, const char *id)
+{
+    char key[64];
+    snprintf (key, sizeof key, "%s:%s", kind, id);
+    zhashx_delete (self->entities, key);
+}
+
+void
 work_count (work_t *self, figure_t figure, int64_t by)
 {
     self->figures[figure] += by;
@@ -324,7 +333,7 @@ work_figure (work_t *self, figure_t figure)
 }
 
 static void
-s_append_value (const msgpack_object *value, char *buf, size_t size)
+s_append_value (const msgpack_object *value, zhashx_t *tokens, char *buf, size_t size)
 {
     size_t used = strlen (buf);
     char text[80] = "?";
@@ -332,11 +341,12 @@ s_append_value (const msgpack_object *value, char *buf, size_t size)
         snprintf (text, sizeof text, "%" PRIu64, value->via.u64);
     else if (value)
         obj_str (value, text, sizeof text);
-    snprintf (buf + used, size - used, "|%s", text);
+    const char *id = tokens ? (const char *) zhashx_lookup (tokens, text) : NULL;
+    snprintf (buf + used, size - used, "|%s", id ? id : text);
 }
 
 void
-work_event_key (const msgpack_object *event, char *buf, size_t size)
+work_event_key (const msgpack_object *event, zhashx_t *tokens, char *buf, size_t size)
 {
     char type[64] = "";
     map_str (event, "type", type, sizeof type);
@@ -345,7 +355,7 @@ work_event_key (const msgpack_object *event, char *buf, size_t size)
         if (streq (type, s_keys[i].type)) {
             snprintf (buf, size, "%s", type);
             for (int k = 0; k < 2 && s_keys[i].fields[k]; k++)
-                s_append_value (obj_get (event, s_keys[i].fields[k]), buf, size);
+                s_append_value (obj_get (event, s_keys[i].fields[k]), tokens, buf, size);
             return;
         }
     snprintf (buf, size, "%s", type);

@@ -65,6 +65,8 @@ void work_expect (work_t *self, int service, const char *fmt, ...)
 entity_t *work_entity (work_t *self, const char *kind, const char *id,
                        const char *office);
 void work_count (work_t *self, figure_t figure, int64_t by);
+//  Drops an entity from the model (a candidate erased).
+void work_forget (work_t *self, const char *kind, const char *id);
 
 //  In chaos_steps.c: five to seven admitted members for a cohort, one
 //  candidate for a use; false when there are not enough yet.

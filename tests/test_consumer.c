@@ -16,7 +16,7 @@
 #define EVENT_FILL 380
 #define REFUSED    3000 //  the event s_apply fails
 
-static const char *const s_tables[] = {CONSUMER_TABLES, NULL};
+static const store_table_t *const s_tables[] = {CONSUMER_TABLES, NULL};
 
 typedef struct {
     zsock_t *router;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End to end, as a person would: start the built services on free loopback
 # ports, run every example through `opstap submit`, read the streams back
-# with `opstap tail` and with the independent Python subscriber, check
+# with `opstap tail` and with the independent Python subscriber, submit each
+# example twice (the same replies: each line has its rid), check
 # `opstap status`, scan everything printed for contact details, stop by pid.
 #   tests/test_end_to_end.sh BIN_DIR SOURCE_DIR
 set -uo pipefail
@@ -43,12 +44,16 @@ for example in "$src"/examples/*.jsonl; do
   name="$(basename "$example" .jsonl)"
   data="$tmp/var-$name"
   start_services "$data"
-  check "$name: status --wait sees every service up" "$opstap" status --wait 10 >"$tmp/status"
+  check "$name: status --wait sees every service up" \
+    bash -c "'$opstap' status --wait 10 >'$tmp/status'"
   lines=$(grep -cvE '^\s*(#|$)' "$example")
   "$opstap" submit "$example" >"$tmp/$name.replies"
   check "$name: submit exits 0" test $? -eq 0
   check "$name: one ok reply per command ($lines)" \
     test "$(grep -c '"ok":true' "$tmp/$name.replies")" -eq "$lines"
+  "$opstap" submit "$example" >"$tmp/$name.again"
+  check "$name: submitted again, exit 0 and the same replies (each line has its rid)" \
+    test "$?|$(cmp -s "$tmp/$name.replies" "$tmp/$name.again" && echo same)" = "0|same"
   for service in intake training placement feedback; do
     [ -x "$bin/opstap-$service" ] || continue
     "$opstap" tail --service "$service" --from 1 >"$tmp/$name.$service.events"
@@ -69,9 +74,8 @@ start_services "$data"
 "$opstap" status --wait 10 >/dev/null
 "$opstap" submit "$src/examples/intake.jsonl" >"$tmp/py.replies"
 "$opstap" tail --service intake --from 1 >"$tmp/py.tail"
-/usr/bin/python3 "$src/examples/subscriber.py" --replay "tcp://127.0.0.1:$((base + 2))" \
-  --events "tcp://127.0.0.1:$((base + 1))" --from 1 --until-idle 1 >"$tmp/py.events" \
-  2>"$tmp/py.err"
+/usr/bin/python3 "$src/examples/subscriber.py" --db "$tmp/py.db" --until-idle 1 \
+  >"$tmp/py.events" 2>"$tmp/py.err"
 check "python subscriber exits 0" test $? -eq 0
 check "python subscriber decodes every event ($(wc -l <"$tmp/py.tail"))" /usr/bin/python3 -c "
 import json, sys
@@ -131,12 +135,56 @@ check "audit without --service" refuses "audit needs --service" "$opstap" audit
 check "audit --everything" refuses "audit: unexpected --everything" "$opstap" audit --everything
 check "erase-status without an id" refuses "erase-status needs a candidate ID" "$opstap" erase-status
 check "erase-status --now" refuses "erase-status: unexpected --now" "$opstap" erase-status c-1 --now
+check "audit --service intak (a typo) names the services there are" refuses \
+  "no service intak in the directory; it lists intake, training, placement, feedback, reporting" \
+  "$opstap" audit --service intak
+check "tail --service intak likewise" refuses "no service intak in the directory" \
+  "$opstap" tail --service intak
+check "report --office 'a b'" refuses "a b is not an office" "$opstap" report --office "a b" \
+  --from 2017-01-01 --to 2017-12-31
+check "help for a command there is not" refuses "help: no command frob" "$opstap" help frob
+# Offices, where the directory says which there are.
+printf '%s\n' "intake intake-a nijmegen,arnhem $(ep base) $(ep base+1) $(ep base+2)" \
+  "reporting reporting * $(ep base+40) $(ep base+41) $(ep base+42)" >"$tmp/offices.conf"
+check "audit --office ede, which no intake instance serves" refuses \
+  "no instance of intake serves office ede; the directory lists nijmegen,arnhem" \
+  "$opstap" --config "$tmp/offices.conf" audit --service intake --office ede
+check "erase-status --office ede likewise" refuses "no instance of intake serves office ede" \
+  "$opstap" --config "$tmp/offices.conf" erase-status c-1 --office ede
+check "opstap endpoints lists the directory" test \
+  "$("$opstap" --config "$tmp/offices.conf" endpoints | awk '{print $2, $3, $4}' | tr '\n' ' ')" \
+  = "intake-a nijmegen,arnhem $(ep base) reporting * $(ep base+40) "
+# Help and version: on stdout, exit 0, for the tool, each command, each service.
+helps() { # helps TEXT PROGRAM ARGS...: PROGRAM exits 0 with TEXT on stdout, nothing on stderr
+  local text="$1"
+  shift
+  "$@" >"$tmp/help.out" 2>"$tmp/help.err" && grep -qF -- "$text" "$tmp/help.out" \
+    && test ! -s "$tmp/help.err"
+}
+for args in --help -h help; do
+  check "opstap $args" helps "usage: opstap [--config FILE] COMMAND [ARGS]" "$opstap" $args
+done
+check "opstap --version names the version and commit" helps "opstap 0." "$opstap" --version
+check "... commit" grep -qE '^opstap [0-9]+\.[0-9]+\.[0-9]+ \(commit [0-9a-z-]+\)$' "$tmp/help.out"
+for command in submit tail status report keys audit erase-status endpoints; do
+  check "opstap $command --help" helps "usage: opstap $command" "$opstap" "$command" --help
+  check "opstap help $command" helps "usage: opstap $command" "$opstap" help "$command"
+done
+check "opstap submit -h is help, not a file" helps "usage: opstap submit" "$opstap" submit -h
+for service in intake training placement feedback; do
+  check "opstap-$service --help lists --cert and --retention" helps \
+    "[--cert FILE] [--retention SPEC] [--batch N]" "$bin/opstap-$service" --help --data "$tmp/no"
+  check "opstap-$service --version" helps "opstap-$service 0." "$bin/opstap-$service" --version
+done
 # And a service's: the usage or the reason, nothing started.
 check "opstap-intake --batch 0" \
-  refuses "usage: opstap-intake" "$bin/opstap-intake" --batch 0 --data "$tmp/no"
-check "opstap-intake --frobnicate" refuses "usage: opstap-intake" "$bin/opstap-intake" --frobnicate 1
+  refuses "opstap-intake: --batch: needs a number of commands, 1-4096" "$bin/opstap-intake" \
+  --batch 0 --data "$tmp/no"
+check "opstap-intake --frobnicate" refuses "opstap-intake: --frobnicate: unknown option" \
+  "$bin/opstap-intake" --frobnicate 1
+check "... and shows the usage" grep -qF "usage: opstap-intake" "$tmp/refused.err"
 check "opstap-intake --data without a value" \
-  refuses "usage: opstap-intake" "$bin/opstap-intake" --data
+  refuses "opstap-intake: --data: needs a value" "$bin/opstap-intake" --data
 check "opstap-intake --config /nonexistent" refuses \
   "event=config.error message=\"cannot open /nonexistent" "$bin/opstap-intake" --config /nonexistent
 check "... and made no store" test ! -e "$tmp/no"

@@ -15,11 +15,15 @@
 #include "intake.h"
 #include "json.h"
 #include "testkit.h"
+#include "evlog.h"
+#include "rids.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/mount.h>
 #include <unistd.h>
+
+static STORE_TABLE (t_candidates, "candidates");
 
 #define REG                                                                              \
     "{\"cmd\":\"candidate.register\",\"office\":\"nijmegen\",\"id\":\"%s\","             \
@@ -143,7 +147,7 @@ s_walk_event (const void *key, size_t klen, const void *val, size_t vlen, void *
 static int
 s_walk (store_tx_t *tx, void *arg)
 {
-    return store_scan (tx, "events", NULL, 0, NULL, 0, s_walk_event, arg);
+    return store_scan (tx, evlog_events, NULL, 0, NULL, 0, s_walk_event, arg);
 }
 
 static void
@@ -151,7 +155,8 @@ s_check_store (fixture_t *f, uint64_t head)
 {
     char path[600];
     snprintf (path, sizeof path, "%s/intake", f->dir);
-    const char *tables[] = {"events", "subjects", "rids", "candidates", NULL};
+    const store_table_t *tables[] = {evlog_events, evlog_subjects, rids_table,
+                                     t_candidates, NULL};
     oerr_t err;
     store_t *store = store_new (path, tables, &err);
     walk_t walk = {1, true};

@@ -489,12 +489,13 @@ test_disconnects (fixture_t *f)
 //  --------------------------------------------------------------------------
 //  Logging under a flood
 
-static bool
-s_office_optional (const char *cmd, void *arg)
+//  Every message here fails to decode before a row is looked for.
+static const command_t *
+s_no_rows (const char *cmd, void *arg, oerr_t *err)
 {
-    (void) cmd;
     (void) arg;
-    return true;
+    oerr_set (err, ERR_INVALID_ARGUMENT, "cmd", "unknown command %s", cmd);
+    return NULL;
 }
 
 static int
@@ -521,7 +522,7 @@ test_log_limit (void)
         zmsg_t *msg = zmsg_new ();
         zmsg_addstr (msg, "peer");
         zmsg_addmem (msg, "\xc1", 1);
-        request_t *request = request_new (&msg, s_office_optional, NULL);
+        request_t *request = request_new (&msg, s_no_rows, NULL);
         request_log_refusal (request, &limit, "intake");
         request_destroy (&request);
     }

@@ -1,6 +1,7 @@
 /*  test_intake - every intake rule and error code, against an in-process
     intake actor: replies, stored state (through queries) and the stream.  */
-#include "candidate.h"
+#include "evlog.h"
+#include "records.h"
 #include "intake.h"
 #include "json.h"
 #include "testkit.h"
@@ -413,7 +414,7 @@ s_stored (store_tx_t *tx, const char *id, candidate_t *c)
 {
     const void *data;
     size_t size;
-    return store_get (tx, "candidates", id, strlen (id), &data, &size) == 0
+    return store_get (tx, intake_candidates, id, strlen (id), &data, &size) == 0
                    && candidate_unpack (c, data, size) == 0
                ? 0
                : -1;
@@ -445,7 +446,7 @@ s_put_pre_digest (store_tx_t *tx, void *arg)
     zframe_t *body = json_to_frame (json, err, sizeof err);
     free (json);
     int rc = !body || candidate_store (&c, tx)
-             || store_put (tx, "registrations", "c-10", 4, zframe_data (body),
+             || store_put (tx, intake_registrations, "c-10", 4, zframe_data (body),
                            zframe_size (body));
     zframe_destroy (&body);
     return rc ? -1 : 0;
@@ -461,8 +462,8 @@ static int
 s_count_index (store_tx_t *tx, void *arg)
 {
     index_t *index = (index_t *) arg;
-    return store_count (tx, "candidates", "c-9", 4, &index->of_c9)
-           || store_count (tx, "subjects", NULL, 0, &index->in_subjects);
+    return store_count (tx, intake_candidates, "c-9", 4, &index->of_c9)
+           || store_count (tx, evlog_subjects, NULL, 0, &index->in_subjects);
 }
 
 //  A store written by the version before: its registrations are still told
@@ -477,7 +478,8 @@ test_legacy_digest (fixture_t *f)
     tk_msg_destroy (&r);
     zactor_destroy (&f->actor);
     char *path = zsys_sprintf ("%s/intake", f->dir);
-    const char *const tables[] = {"candidates", "subjects", "registrations", NULL};
+    const store_table_t *const tables[] = {intake_candidates, evlog_subjects,
+                                           intake_registrations, NULL};
     oerr_t err;
     store_t *store = store_new (path, tables, &err);
     index_t index = {0, 0};

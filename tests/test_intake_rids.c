@@ -5,6 +5,9 @@
     replies, by the stream's length and by the store itself.  */
 #include "intake.h"
 #include "testkit.h"
+#include "rids.h"
+
+static STORE_TABLE (t_candidates, "candidates");
 
 #define REG                                                                              \
     "{\"cmd\":\"candidate.register\",\"office\":\"nijmegen\",%s\"rid\":\"%s\","          \
@@ -35,16 +38,16 @@ s_count (store_tx_t *tx, void *arg)
     const void *val;
     size_t vlen;
     c->beside_info =
-        store_get (tx, "candidates", "r1\x01info-1", 9, &val, &vlen) == 0 && vlen > 0;
-    return store_count (tx, "candidates", "r1\x01", 3, &c->beside_r1)
-           || store_count (tx, "rids", NULL, 0, &c->in_rids);
+        store_get (tx, t_candidates, "r1\x01info-1", 9, &val, &vlen) == 0 && vlen > 0;
+    return store_count (tx, t_candidates, "r1\x01", 3, &c->beside_r1)
+           || store_count (tx, rids_table, NULL, 0, &c->in_rids);
 }
 
 static int
 s_put_old (store_tx_t *tx, void *arg)
 {
     (void) arg;
-    return store_put (tx, "rids", "old-1", 5, OLD_VALUE, sizeof OLD_VALUE - 1);
+    return store_put (tx, rids_table, "old-1", 5, OLD_VALUE, sizeof OLD_VALUE - 1);
 }
 
 static counts_t
@@ -52,7 +55,7 @@ s_store (const char *dir, store_fn *also)
 {
     counts_t c = {0, 0, false};
     char *path = zsys_sprintf ("%s/intake", dir);
-    const char *const tables[] = {"candidates", "rids", NULL};
+    const store_table_t *const tables[] = {t_candidates, rids_table, NULL};
     oerr_t err;
     store_t *store = store_new (path, tables, &err);
     CHECK (store && (!also || store_write (store, also, NULL, &err) == 0)

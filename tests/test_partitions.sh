@@ -121,10 +121,11 @@ PY
 }
 
 # The workload: the examples for nijmegen and arnhem, and the same again
-# for a third office (ede) with its own candidate ids.
+# for a third office (ede) with its own candidate ids (and request ids: a
+# service answers a rid it has answered with the first reply).
 cat "$src/examples/intake.jsonl" "$src/examples/training.jsonl" >"$tmp/ab.jsonl"
-sed -E -e 's/"(nijmegen|arnhem)"/"ede"/g; s/"([a-z])-/"\1e-/g' "$tmp/ab.jsonl" \
-  >"$tmp/c.jsonl"
+sed -E -e 's/"(nijmegen|arnhem)"/"ede"/g; s/"([a-z])-/"\1e-/g; s/"rid": "/"rid": "ede-/' \
+  "$tmp/ab.jsonl" >"$tmp/c.jsonl"
 cat "$tmp/ab.jsonl" "$tmp/c.jsonl" | grep -vE '^\s*(#|$)' >"$tmp/all.jsonl"
 
 for name in intake/intake-a intake/intake-b training/training placement/placement \

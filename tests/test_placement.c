@@ -261,7 +261,7 @@ s_ready (placement_t *p, known_t *c, vacancy_t *v, host_t *h)
     p->hours = 16;
     memset (c, 0, sizeof *c);
     strcpy (c->id, "c-u");
-    c->status = KNOWN_ADMITTED;
+    c->status = CS_ADMITTED;
     memset (v, 0, sizeof *v);
     v->hours_min = 12;
     v->hours_max = 20;

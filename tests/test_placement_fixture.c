@@ -42,15 +42,17 @@ s_start (fixture_t *f, const service_def_t *def, const char *instance)
 }
 
 //  An intake command that must succeed; its position goes in later afters.
-static void s_intake (fixture_t *f, const char *fmt, ...)
-    __attribute__ ((format (printf, 2, 3)));
 
+//  A command to intake that must succeed; a failure names the caller's line.
+#define s_intake(f, ...) s_intake_at (__FILE__, __LINE__, f, __VA_ARGS__)
+static void s_intake_at (const char *file, int line, fixture_t *f, const char *fmt, ...)
+    __attribute__ ((format (printf, 4, 5)));
 static void
-s_intake (fixture_t *f, const char *fmt, ...)
+s_intake_at (const char *file, int line, fixture_t *f, const char *fmt, ...)
 {
     va_list args;
     va_start (args, fmt);
-    tk_vcommand (f->in, &f->intake_seq, fmt, args);
+    tk_vcommand (file, line, f->in, &f->intake_seq, fmt, args);
     va_end (args);
 }
 

@@ -270,7 +270,7 @@ static const fig_t s_nijmegen_k5[] = {
 static void
 test_figures (fixture_t *f)
 {
-    setenv ("OPSTAP_REPORT_K", "1", 1);
+    s_set_k (f, 1);
     tk_msg_t *r = s_report (f, "nijmegen", "2017-07-01", "2017-09-30", 0);
     CHECK (tk_int (r, "k") == 1);
     CHECK (streq (tk_str (r, "from"), "2017-07-01")
@@ -281,7 +281,7 @@ test_figures (fixture_t *f)
     CHECK (tk_get (r, "offices.arnhem") == NULL);
     tk_msg_destroy (&r);
 
-    setenv ("OPSTAP_REPORT_K", "5", 1);
+    s_set_k (f, 5);
     r = s_report (f, "nijmegen", "2017-07-01", "2017-09-30", 0);
     CHECK (tk_int (r, "k") == 5);
     s_check (r, "offices.nijmegen.", s_nijmegen_k5);
@@ -312,7 +312,7 @@ test_figures (fixture_t *f)
 static void
 test_boundaries (fixture_t *f)
 {
-    setenv ("OPSTAP_REPORT_K", "1", 1);
+    s_set_k (f, 1);
     //  The day before: nij-00 registered, its info session and talk; s8.
     static const fig_t before[] = {{"intake.registered", 'i', 1},
                                    {"intake.info_session_attended", 'i', 1},

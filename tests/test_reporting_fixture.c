@@ -22,6 +22,7 @@ typedef struct {
     char *dir;
     directory_t *directory;
     service_def_t *training_def;
+    service_def_t *reporting_def; //  with the k it was made with
     zactor_t *actors[SERVICES];
     tk_client_t *clients[SERVICES];
     int64_t seq[SERVICES]; //  last position seen, sent in after
@@ -32,11 +33,32 @@ s_start (fixture_t *f, int service)
 {
     const service_def_t *defs[] = {intake_service (), f->training_def,
                                    placement_service (), feedback_service (),
-                                   reporting_service ()};
-    //  As opstap-reporting does before it starts (main.c).
-    if (service == REPORTING)
-        CHECK (reporting_prepare (f->dir, "reporting") == 0);
+                                   f->reporting_def};
     return tk_start (defs[service], s_services[service], f->dir, f->directory);
+}
+
+static void
+s_stop_reporting (fixture_t *f)
+{
+    tk_client_destroy (&f->clients[REPORTING]);
+    zactor_destroy (&f->actors[REPORTING]);
+}
+
+static void
+s_start_reporting (fixture_t *f)
+{
+    f->actors[REPORTING] = s_start (f, REPORTING);
+    const dir_entry_t *e = directory_instance (f->directory, "reporting");
+    f->clients[REPORTING] = tk_client_new (e->command);
+}
+
+//  Reporting reads its k once, when made: a restart with another one.
+static void __attribute__ ((unused)) s_set_k (fixture_t *f, int64_t k)
+{
+    s_stop_reporting (f);
+    reporting_service_destroy (&f->reporting_def);
+    f->reporting_def = reporting_service_new (k);
+    s_start_reporting (f);
 }
 
 static void
@@ -49,6 +71,7 @@ s_setup (fixture_t *f)
     f->directory = directory_new (config, err, sizeof err);
     free (config);
     f->training_def = training_service_new (NULL);
+    f->reporting_def = reporting_service_new (0);
     for (int s = 0; s < SERVICES; s++) {
         f->actors[s] = s_start (f, s);
         const dir_entry_t *e = directory_instance (f->directory, s_services[s]);
@@ -64,6 +87,7 @@ s_teardown (fixture_t *f)
         zactor_destroy (&f->actors[s]);
     }
     training_service_destroy (&f->training_def);
+    reporting_service_destroy (&f->reporting_def);
     directory_destroy (&f->directory);
     tk_rmdir (&f->dir);
 }

@@ -9,6 +9,7 @@
 #include "consumer.h"
 #include "evlog.h"
 #include "section.h"
+#include "rids.h"
 
 #define ERASED "nij-01"
 
@@ -57,25 +58,10 @@ s_same_reports (fixture_t *f, const reports_t *expected, const char *when)
 }
 
 static void
-s_stop_reporting (fixture_t *f)
-{
-    tk_client_destroy (&f->clients[REPORTING]);
-    zactor_destroy (&f->actors[REPORTING]);
-}
-
-static void
-s_start_reporting (fixture_t *f)
-{
-    f->actors[REPORTING] = s_start (f, REPORTING);
-    const dir_entry_t *e = directory_instance (f->directory, "reporting");
-    f->clients[REPORTING] = tk_client_new (e->command);
-}
-
-static void
 s_delete_store (fixture_t *f)
 {
-    const char *files[] = {"data.mdb", "lock.mdb"};
-    for (int i = 0; i < 2; i++) {
+    const char *files[] = {"data.mdb", "lock.mdb", "opstap.lock"};
+    for (int i = 0; i < 3; i++) {
         char *path = zsys_sprintf ("%s/reporting/%s", f->dir, files[i]);
         zsys_file_delete (path);
         free (path);
@@ -133,15 +119,15 @@ s_find_each (const void *key, size_t klen, const void *val, size_t vlen, void *a
     return 0;
 }
 
-static const char *const s_tables[] = {EVLOG_TABLES, CONSUMER_TABLES, "rids",
-                                       RS_TABLES,    RS_RETIRED,      NULL};
+static const store_table_t *const s_tables[] = {EVLOG_TABLES, CONSUMER_TABLES, rids_table,
+                                                RS_TABLES,    RS_RETIRED,      NULL};
 
 static int
 s_find_all (store_tx_t *tx, void *arg)
 {
     find_t *find = (find_t *) arg;
-    for (const char *const *t = s_tables; *t; t++) {
-        find->table = *t;
+    for (const store_table_t *const *t = s_tables; *t; t++) {
+        find->table = (*t)->name;
         if (store_scan (tx, *t, NULL, 0, NULL, 0, s_find_each, find))
             return -1;
     }
@@ -193,9 +179,9 @@ s_make_old (store_tx_t *tx, void *arg)
 {
     format_t *old = (format_t *) arg;
     int rc = old->format
-                 ? store_put (tx, "meta", "format", 6, old->format, strlen (old->format))
-                 : store_del (tx, "meta", "format", 6);
-    if (rc || store_put (tx, "offices", "zz-stale", 8, "", 0))
+                 ? store_put (tx, rt_meta, "format", 6, old->format, strlen (old->format))
+                 : store_del (tx, rt_meta, "format", 6);
+    if (rc || store_put (tx, rt_offices, "zz-stale", 8, "", 0))
         return -1;
     return store_put (tx, RS_RETIRED, "zz-stale", 8, "", 0);
 }
@@ -206,7 +192,7 @@ s_read_format (store_tx_t *tx, void *arg)
     format_t *read = (format_t *) arg;
     const void *val;
     size_t vlen;
-    if (store_get (tx, "meta", "format", 6, &val, &vlen) == 0 && vlen < 16) {
+    if (store_get (tx, rt_meta, "format", 6, &val, &vlen) == 0 && vlen < 16) {
         memcpy (read->found, val, vlen);
         read->found[vlen] = 0;
     }
@@ -256,18 +242,21 @@ test_format (fixture_t *f, const reports_t *first)
 //  A store that cannot be opened (its directory is a file) stops the start
 //  with an error instead of running on a store of unknown format.
 static void
-test_format_unopenable (void)
+test_format_unopenable (fixture_t *f)
 {
-    char *dir = tk_tmpdir ();
-    char *file = zsys_sprintf ("%s/not-a-dir", dir);
+    char *file = zsys_sprintf ("%s/not-a-dir", f->dir);
     FILE *out = fopen (file, "w");
     CHECK (out != NULL);
     if (out)
         fclose (out);
-    CHECK (reporting_prepare (file, "reporting") == -1);
+    service_opts_t opts = {
+        .instance = "reporting", .data_dir = file, .directory = f->directory};
+    char err[256] = "";
+    zactor_t *actor = service_start (f->reporting_def, &opts, err, sizeof err);
+    CHECK (actor == NULL && strstr (err, "cannot create"));
+    zactor_destroy (&actor);
     remove (file);
     free (file);
-    tk_rmdir (&dir);
 }
 
 //  --------------------------------------------------------------------------
@@ -319,7 +308,7 @@ main (void)
 {
     fixture_t f;
     s_setup (&f);
-    setenv ("OPSTAP_REPORT_K", "1", 1);
+    s_set_k (&f, 1);
     s_history (&f);
     reports_t first;
     s_reports (&f, &first);
@@ -327,7 +316,7 @@ main (void)
     test_restart_and_rebuild (&f, &first);
     test_format (&f, &first);
     test_erasure (&f, &first);
-    test_format_unopenable ();
+    test_format_unopenable (&f);
     s_reports_free (&first);
     s_teardown (&f);
     return tk_done ("test_reporting_rebuild");

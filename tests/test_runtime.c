@@ -250,6 +250,17 @@ test_replay_refusals (fixture_t *f)
     r = tk_expect (client, NULL, "{\"cmd\":\"replay\",\"from\":10,\"max\":3}");
     CHECK (tk_get (r, "events") && tk_get (r, "events")->via.array.size == 3);
     CHECK (tk_int (r, "events.0.seq") == 10 && tk_int (r, "events.2.seq") == 12);
+    //  The stream's identity: 20 letters, the same after a restart.
+    char epoch[32];
+    snprintf (epoch, sizeof epoch, "%s", tk_str (r, "epoch"));
+    CHECK (strlen (epoch) == 20 && strspn (epoch, "abcdefghijklmnop") == 20);
+    tk_msg_destroy (&r);
+    tk_client_destroy (&client);
+    zactor_destroy (&f->intake);
+    f->intake = s_start (f, intake_service (), "intake");
+    client = tk_client_new (f->in->replay);
+    r = tk_expect (client, NULL, "{\"cmd\":\"replay\",\"from\":1,\"max\":1}");
+    CHECK (streq (tk_str (r, "epoch"), epoch));
     tk_msg_destroy (&r);
     tk_client_destroy (&client);
 }
@@ -370,6 +381,82 @@ test_refused_after_writes (fixture_t *f)
     tk_client_destroy (&client);
 }
 
+//  --------------------------------------------------------------------------
+//  Retention's erasures go through the checks every command goes through:
+//  an id the due hook gives that is no identifier is refused before a
+//  handler sees it, and a service without candidate.erase refuses the
+//  erasure instead of running a handler it does not have.
+
+typedef struct {
+    int erased;            //  candidate.erase handled
+    char last[64];         //  the id it was handled for
+    const char *due[2][2]; //  what the due hook gives: id, office
+} keeper_t;
+
+static int
+s_keeper_due (store_tx_t *tx, int64_t cutoff_ms, zlistx_t *due, size_t max, void *arg)
+{
+    (void) tx, (void) cutoff_ms, (void) max;
+    keeper_t *k = (keeper_t *) arg;
+    for (int i = 0; i < 2 && k->due[i][0]; i++) {
+        size_t ilen = strlen (k->due[i][0]), olen = strlen (k->due[i][1]);
+        zchunk_t *chunk = zchunk_new (NULL, ilen + olen + 2);
+        zchunk_extend (chunk, k->due[i][0], ilen + 1);
+        zchunk_extend (chunk, k->due[i][1], olen + 1);
+        zlistx_add_end (due, chunk);
+    }
+    return 0;
+}
+
+static int
+s_keeper_erase (cmd_ctx_t *ctx)
+{
+    keeper_t *k = (keeper_t *) cmd_state (ctx);
+    k->erased++;
+    map_str (cmd_body (ctx), "id", k->last, sizeof k->last);
+    return 0;
+}
+
+static const field_t s_keeper_fields[] = {{"id", F_ID, true, 0, 0, 0, NULL, NULL},
+                                          {NULL, 0, false, 0, 0, 0, NULL, NULL}};
+static const command_t s_keeper_rows[] = {
+    {"candidate.erase", s_keeper_fields, s_keeper_erase, CMD_ERASES, R_ANYONE},
+    {NULL, NULL, NULL, 0, 0}};
+static const command_t s_keeper_no_rows[] = {{NULL, NULL, NULL, 0, 0}};
+
+static void
+s_keep (fixture_t *f, const command_t *rows, keeper_t *k)
+{
+    service_def_t def = {.service = "follower", .commands = rows, .state = k};
+    def.due = s_keeper_due;
+    service_opts_t opts = {.instance = "follower",
+                           .data_dir = f->dir,
+                           .directory = f->directory,
+                           .retention = "candidate=0s,check=1s"};
+    char err[256];
+    zactor_t *actor = service_start (&def, &opts, err, sizeof err);
+    CHECK (actor != NULL);
+    //  The first look is two seconds after the start.
+    zclock_sleep (2600);
+    tk_client_t *client = tk_client_new (f->fo->command);
+    tk_msg_t *r = tk_call (client, "{\"cmd\":\"service.status\"}");
+    CHECK (tk_ok (r));
+    tk_msg_destroy (&r);
+    tk_client_destroy (&client);
+    zactor_destroy (&actor);
+}
+
+static void
+test_retention_checked (fixture_t *f)
+{
+    keeper_t k = {0, "", {{"bad id!", "nijmegen"}, {"k-1", "nijmegen"}}};
+    s_keep (f, s_keeper_rows, &k);
+    CHECK (k.erased >= 1 && streq (k.last, "k-1"));
+    keeper_t none = {0, "", {{"k-2", "nijmegen"}, {NULL, NULL}}};
+    s_keep (f, s_keeper_no_rows, &none);
+    CHECK (none.erased == 0);
+}
+
 int
 main (void)
 {
@@ -391,6 +478,8 @@ main (void)
     test_refused_after_writes (&f);
     test_map_growth ();
     test_port_taken ();
+    zactor_destroy (&f.follower);
+    test_retention_checked (&f);
     zactor_destroy (&f.follower);
     zactor_destroy (&f.intake);
     directory_destroy (&f.directory);

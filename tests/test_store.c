@@ -7,7 +7,10 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 
-static const char *const s_tables[] = {"things", "log", NULL};
+static STORE_TABLE (t_log, "log");
+static STORE_TABLE (t_things, "things");
+
+static const store_table_t *const s_tables[] = {t_things, t_log, NULL};
 
 typedef struct {
     int step;
@@ -20,12 +23,12 @@ s_fill (store_tx_t *tx, void *arg)
     (void) arg;
     const char *keys[] = {"a/1", "a/2", "b/1", "a/3"};
     for (int i = 0; i < 4; i++)
-        if (store_put (tx, "things", keys[i], 3, keys[i], 3))
+        if (store_put (tx, t_things, keys[i], 3, keys[i], 3))
             return -1;
     uint8_t key[8];
     for (uint64_t seq = 1; seq <= 300; seq++) {
         store_u64_key (seq, key);
-        if (store_append (tx, "log", key, 8, "x", 1))
+        if (store_append (tx, t_log, key, 8, "x", 1))
             return -1;
     }
     return 0;
@@ -48,21 +51,21 @@ s_read (store_tx_t *tx, void *arg)
     work_t *w = (work_t *) arg;
     const void *val;
     size_t vlen;
-    CHECK (store_get (tx, "things", "a/2", 3, &val, &vlen) == 0 && vlen == 3
+    CHECK (store_get (tx, t_things, "a/2", 3, &val, &vlen) == 0 && vlen == 3
            && memcmp (val, "a/2", 3) == 0);
-    CHECK (store_get (tx, "things", "zz", 2, &val, &vlen) == 1);
+    CHECK (store_get (tx, t_things, "zz", 2, &val, &vlen) == 1);
     w->count = 0;
-    CHECK (store_scan (tx, "things", NULL, 0, "a/", 2, s_count, w) == 0 && w->count == 3);
+    CHECK (store_scan (tx, t_things, NULL, 0, "a/", 2, s_count, w) == 0 && w->count == 3);
     size_t count = 0;
-    CHECK (store_count (tx, "things", "a/", 2, &count) == 0 && count == 3);
-    CHECK (store_count (tx, "log", NULL, 0, &count) == 0 && count == 300);
+    CHECK (store_count (tx, t_things, "a/", 2, &count) == 0 && count == 3);
+    CHECK (store_count (tx, t_log, NULL, 0, &count) == 0 && count == 300);
     w->count = 0;
     uint8_t from[8];
     store_u64_key (251, from);
-    CHECK (store_scan (tx, "log", from, 8, NULL, 0, s_count, w) == 0 && w->count == 50);
+    CHECK (store_scan (tx, t_log, from, 8, NULL, 0, s_count, w) == 0 && w->count == 50);
     const void *key;
     size_t klen;
-    CHECK (store_last (tx, "log", &key, &klen, NULL, NULL) == 0
+    CHECK (store_last (tx, t_log, &key, &klen, NULL, NULL) == 0
            && store_u64_from (key) == 300);
     return 0;
 }
@@ -71,7 +74,7 @@ static int
 s_fail_inside (store_tx_t *tx, void *arg)
 {
     (void) arg;
-    store_put (tx, "things", "c/1", 3, "no", 2);
+    store_put (tx, t_things, "c/1", 3, "no", 2);
     return -1;
 }
 
@@ -81,8 +84,8 @@ s_nested (store_tx_t *tx, void *arg)
     (void) arg;
     CHECK (store_nested (tx, s_fail_inside, NULL) == -1);
     CHECK (!store_failed (tx));
-    CHECK (store_del_prefix (tx, "things", "a/", 2) == 0);
-    CHECK (store_append (tx, "log", "\0\0\0\0\0\0\0\1", 8, "y", 1)
+    CHECK (store_del_prefix (tx, t_things, "a/", 2) == 0);
+    CHECK (store_append (tx, t_log, "\0\0\0\0\0\0\0\1", 8, "y", 1)
            == -1); //  not at the end
     return 0;
 }
@@ -91,9 +94,9 @@ static int
 s_after_nested (store_tx_t *tx, void *arg)
 {
     work_t *w = (work_t *) arg;
-    CHECK (store_get (tx, "things", "c/1", 3, NULL, NULL) == 1);
+    CHECK (store_get (tx, t_things, "c/1", 3, NULL, NULL) == 1);
     w->count = 0;
-    store_scan (tx, "things", NULL, 0, NULL, 0, s_count, w);
+    store_scan (tx, t_things, NULL, 0, NULL, 0, s_count, w);
     return 0;
 }
 
@@ -106,7 +109,7 @@ s_big (store_tx_t *tx, void *arg)
     for (int i = 0; i < 256; i++) {
         char key[32];
         snprintf (key, sizeof key, "big/%04d/%04d", w->step, i);
-        if (store_put (tx, "things", key, strlen (key), value, sizeof value))
+        if (store_put (tx, t_things, key, strlen (key), value, sizeof value))
             return -1;
     }
     return 0;
@@ -130,7 +133,7 @@ s_one_step (store_tx_t *tx, void *arg)
     snprintf (key, sizeof key, "s/%d", b->step);
     if (b->step == b->fail && !b->after_write)
         return -1;
-    if (store_put (tx, "things", key, strlen (key), "v", 1))
+    if (store_put (tx, t_things, key, strlen (key), "v", 1))
         return -1;
     return b->step == b->fail ? -1 : 0;
 }
@@ -152,14 +155,14 @@ static int
 s_clear_steps (store_tx_t *tx, void *arg)
 {
     (void) arg;
-    return store_del_prefix (tx, "things", "s/", 2);
+    return store_del_prefix (tx, t_things, "s/", 2);
 }
 
 static int
 s_has_step2 (store_tx_t *tx, void *arg)
 {
     work_t *w = (work_t *) arg;
-    w->count = store_get (tx, "things", "s/2", 3, NULL, NULL) == 0;
+    w->count = store_get (tx, t_things, "s/2", 3, NULL, NULL) == 0;
     return 0;
 }
 
@@ -168,7 +171,7 @@ s_count_steps (store_tx_t *tx, void *arg)
 {
     work_t *w = (work_t *) arg;
     w->count = 0;
-    return store_scan (tx, "things", "s/", 2, "s/", 2, s_count, w);
+    return store_scan (tx, t_things, "s/", 2, "s/", 2, s_count, w);
 }
 
 //  A step that refuses before writing costs nothing more; one that refuses

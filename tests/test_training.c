@@ -38,12 +38,16 @@ typedef struct {
 //  --------------------------------------------------------------------------
 //  Driving intake and training
 
+//  A command to intake that must succeed; a failure names the caller's line.
+#define s_intake(f, ...) s_intake_at (__FILE__, __LINE__, f, __VA_ARGS__)
+static void s_intake_at (const char *file, int line, fixture_t *f, const char *fmt, ...)
+    __attribute__ ((format (printf, 4, 5)));
 static void
-s_intake (fixture_t *f, const char *fmt, ...)
+s_intake_at (const char *file, int line, fixture_t *f, const char *fmt, ...)
 {
     va_list args;
     va_start (args, fmt);
-    tk_vcommand (f->in, &f->seq, fmt, args);
+    tk_vcommand (file, line, f->in, &f->seq, fmt, args);
     va_end (args);
 }
 

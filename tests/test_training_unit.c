@@ -1,8 +1,14 @@
 /*  test_training_unit - the parts of training that need no running
     service: the certificate rule read from the environment, and the
-    applier of the intake stream on a store of its own.  */
+    applier of the intake stream and the erasure rule on a store of its
+    own.  */
+#include "erasure.h"
+#include "evlog.h"
 #include "json.h"
+#include "outbox.h"
+#include "rids.h"
 #include "testkit.h"
+#include "records.h"
 #include "training.h"
 
 static void
@@ -39,6 +45,7 @@ test_rules_env (void)
 
 typedef struct {
     const service_def_t *def;
+    erasure_t *erasure; //  as the runtime does: erasures go there first
     const msgpack_object *event;
     int rc;
 } apply_t;
@@ -47,12 +54,15 @@ static int
 s_apply_in_tx (store_tx_t *tx, void *arg)
 {
     apply_t *a = (apply_t *) arg;
-    a->rc = a->def->apply (tx, a->event, a->def->state);
+    a->rc = erasure_apply_event (a->erasure, tx, a->event);
+    if (a->rc == 1)
+        a->rc = a->def->apply (tx, a->event, a->def->state);
     return a->rc;
 }
 
 static int
-s_apply_json (store_t *store, const service_def_t *def, const char *json)
+s_apply_json (store_t *store, erasure_t *erasure, const service_def_t *def,
+              const char *json)
 {
     msgpack_sbuffer buf;
     msgpack_sbuffer_init (&buf);
@@ -62,7 +72,7 @@ s_apply_json (store_t *store, const service_def_t *def, const char *json)
     oerr_t oerr;
     json_to_msgpack (json, strlen (json), &pk, err, sizeof err);
     msg_t *msg = msg_decode (buf.data, buf.size, &oerr);
-    apply_t a = {def, msg ? msg_root (msg) : NULL, -2};
+    apply_t a = {def, erasure, msg ? msg_root (msg) : NULL, -2};
     if (msg)
         store_write (store, s_apply_in_tx, &a, &oerr);
     msg_destroy (&msg);
@@ -73,46 +83,70 @@ s_apply_json (store_t *store, const service_def_t *def, const char *json)
 static int
 s_known (store_tx_t *tx, void *arg)
 {
-    *(int *) arg = store_get (tx, "candidates", "u-1", 3, NULL, NULL);
+    *(int *) arg = store_get (tx, tr_candidates, "u-1", 3, NULL, NULL);
     return 0;
 }
 
 static void
 test_apply (const char *dir, const service_def_t *def)
 {
-    const char *tables[24] = {"events", "subjects"};
-    size_t count = 2;
-    for (const char *const *t = def->tables; *t && count < 23; t++)
+    const store_table_t *tables[24] = {EVLOG_TABLES, rids_table, OUTBOX_TABLES};
+    size_t count = 0;
+    while (tables[count])
+        count++;
+    for (const store_table_t *const *t = def->tables; *t && count < 23; t++)
         tables[count++] = *t;
     char *path = zsys_sprintf ("%s/unit", dir);
     oerr_t err;
     store_t *store = store_new (path, tables, &err);
     CHECK (store != NULL);
+    outbox_t *outbox = outbox_new (store);
+    char *trail = zsys_sprintf ("%s/unit.audit", dir);
+    audit_t *audit = audit_new (trail, &err);
+    CHECK (audit != NULL);
+    audit_entry_t entry = {"", "anna", "expert.activity", "x", "u-1", "ok"};
+    audit_add (audit, &entry);
+    erasure_t *erasure = erasure_new (def, outbox, audit);
     int known = -1;
-    CHECK (s_apply_json (store, def,
-                         "{\"type\":\"candidate.registered\",\"office\":\"x\","
-                         "\"candidate\":\"u-1\"}")
+    CHECK (s_apply_json (store, erasure, def,
+                         "{\"type\":\"candidate.registered\",\"service\":\"intake\","
+                         "\"office\":\"x\",\"candidate\":\"u-1\"}")
            == 0);
     CHECK (store_read (store, s_known, &known, &err) == 0 && known == 0);
-    //  Not about one candidate, or not a candidate event: ignored.
-    CHECK (
-        s_apply_json (store, def, "{\"type\":\"candidate.registered\",\"office\":\"x\"}")
-        == 0);
-    CHECK (s_apply_json (store, def,
-                         "{\"type\":\"placement.started\",\"office\":\"x\","
-                         "\"candidate\":\"u-1\"}")
+    //  Not about one candidate, not intake's, or not a candidate event:
+    //  ignored.
+    CHECK (s_apply_json (store, erasure, def,
+                         "{\"type\":\"candidate.registered\",\"service\":\"intake\","
+                         "\"office\":\"x\"}")
            == 0);
-    CHECK (s_apply_json (store, def, "{\"type\":7,\"candidate\":\"u-1\"}") == 0);
+    CHECK (s_apply_json (store, erasure, def,
+                         "{\"type\":\"placement.started\",\"service\":\"placement\","
+                         "\"office\":\"x\",\"candidate\":\"u-1\"}")
+           == 0);
+    CHECK (s_apply_json (store, erasure, def, "{\"type\":7,\"candidate\":\"u-1\"}") == 0);
     //  An erasure without its token is refused (the consumer skips it).
-    CHECK (s_apply_json (store, def,
-                         "{\"type\":\"candidate.erased\",\"office\":\"x\","
-                         "\"candidate\":\"u-1\"}")
+    CHECK (s_apply_json (store, erasure, def,
+                         "{\"type\":\"candidate.erased\",\"service\":\"intake\","
+                         "\"office\":\"x\",\"candidate\":\"u-1\"}")
            == -1);
-    CHECK (s_apply_json (store, def,
-                         "{\"type\":\"candidate.erased\",\"office\":\"x\","
-                         "\"candidate\":\"u-1\",\"token\":\"anon-1\"}")
+    CHECK (store_read (store, s_known, &known, &err) == 0 && known == 0);
+    CHECK (s_apply_json (store, erasure, def,
+                         "{\"type\":\"candidate.erased\",\"service\":\"intake\","
+                         "\"office\":\"x\",\"candidate\":\"u-1\",\"token\":\"anon-1\"}")
            == 0);
     CHECK (store_read (store, s_known, &known, &err) == 0 && known == 1);
+    //  The trail's rewrite waited in the outbox for the commit.
+    size_t in_trail = 0, as_token = 0;
+    CHECK (audit_count (audit, "u-1", &in_trail, &err) == 0 && in_trail == 1);
+    erasure_drain (erasure);
+    in_trail = 0;
+    CHECK (audit_count (audit, "u-1", &in_trail, &err) == 0 && in_trail == 0);
+    CHECK (audit_count (audit, "anon-1", &as_token, &err) == 0 && as_token == 1);
+    CHECK (!outbox_pending (outbox));
+    erasure_destroy (&erasure);
+    audit_destroy (&audit);
+    free (trail);
+    outbox_destroy (&outbox);
     store_destroy (&store);
     free (path);
 }

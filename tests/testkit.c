@@ -300,52 +300,61 @@ tk_call (tk_client_t *self, const char *fmt, ...)
     return reply;
 }
 
-tk_msg_t *
-tk_expect (tk_client_t *self, const char *code, const char *fmt, ...)
+static tk_msg_t *
+s_vexpect (const char *file, int line, tk_client_t *self, const char *code,
+           const char *fmt, va_list args)
 {
-    va_list args;
-    va_start (args, fmt);
     tk_msg_t *reply = s_vcall (self, fmt, args);
-    va_end (args);
     bool as_expected = reply && (code ? streq (tk_code (reply), code) : tk_ok (reply));
     if (!as_expected) {
         char *json = tk_json (reply);
         fprintf (stderr, "  expected %s, got %s\n", code ? code : "ok", json);
         free (json);
     }
-    tk_check (as_expected, "tk_expect", 0, fmt);
+    tk_check (as_expected, file, line, fmt);
+    return reply;
+}
+
+tk_msg_t *
+tk_expect_at (const char *file, int line, tk_client_t *self, const char *code,
+              const char *fmt, ...)
+{
+    va_list args;
+    va_start (args, fmt);
+    tk_msg_t *reply = s_vexpect (file, line, self, code, fmt, args);
+    va_end (args);
     return reply;
 }
 
 zactor_t *
-tk_start (const service_def_t *def, const char *instance, const char *dir,
-          directory_t *directory)
+tk_start_at (const char *file, int line, const service_def_t *def, const char *instance,
+             const char *dir, directory_t *directory)
 {
     char err[640];
     service_opts_t opts = {.instance = instance, .data_dir = dir, .directory = directory};
     zactor_t *actor = service_start (def, &opts, err, sizeof err);
-    if (!tk_check (actor != NULL, "tk_start", 0, instance))
+    if (!tk_check (actor != NULL, file, line, instance))
         fprintf (stderr, "  start %s: %s\n", instance, err);
     return actor;
 }
 
 void
-tk_vcommand (tk_client_t *self, int64_t *seq, const char *fmt, va_list args)
+tk_vcommand (const char *file, int line, tk_client_t *self, int64_t *seq, const char *fmt,
+             va_list args)
 {
-    char *cmd = zsys_vprintf (fmt, args);
-    tk_msg_t *reply = tk_expect (self, NULL, "%s", cmd);
+    tk_msg_t *reply = s_vexpect (file, line, self, NULL, fmt, args);
     if (tk_ok (reply))
         *seq = tk_int (reply, "position.seq");
     tk_msg_destroy (&reply);
-    free (cmd);
 }
 
 void
-tk_command (tk_client_t *self, int64_t *seq, const char *fmt, ...)
+tk_command_at (const char *file, int line, tk_client_t *self, int64_t *seq,
+               const char *fmt, ...)
 {
     va_list args;
     va_start (args, fmt);
-    tk_vcommand (self, seq, fmt, args);
+    tk_vcommand (file, line, self, seq, fmt, args);
     va_end (args);
 }
 

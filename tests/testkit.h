@@ -69,18 +69,25 @@ tk_msg_t *tk_call (tk_client_t *self, const char *fmt, ...)
 tk_msg_t *tk_call_raw (tk_client_t *self, const void *data, size_t size);
 tk_msg_t *tk_call_frames (tk_client_t *self, zmsg_t **msg_p);
 //  Calls and checks the reply is ok (or has the error code); prints the
-//  reply when it is not. Returns the reply (destroy it) or NULL.
-tk_msg_t *tk_expect (tk_client_t *self, const char *code, const char *fmt, ...)
-    __attribute__ ((format (printf, 3, 4)));
+//  reply when it is not, with the caller's file and line. Returns the reply
+//  (destroy it) or NULL.
+#define tk_expect(self, code, ...)                                                       \
+    tk_expect_at (__FILE__, __LINE__, self, code, __VA_ARGS__)
+tk_msg_t *tk_expect_at (const char *file, int line, tk_client_t *self, const char *code,
+                        const char *fmt, ...) __attribute__ ((format (printf, 5, 6)));
 //  Starts def as an in-process actor with its store under dir (defaults for
 //  everything else); NULL, a failed check and the reason when it cannot.
-zactor_t *tk_start (const service_def_t *def, const char *instance, const char *dir,
-                    directory_t *directory);
+#define tk_start(...) tk_start_at (__FILE__, __LINE__, __VA_ARGS__)
+zactor_t *tk_start_at (const char *file, int line, const service_def_t *def,
+                       const char *instance, const char *dir, directory_t *directory);
 //  Sends a command that must succeed and keeps its stream position in *seq,
 //  for the "after" of later commands to other services.
-void tk_command (tk_client_t *self, int64_t *seq, const char *fmt, ...)
-    __attribute__ ((format (printf, 3, 4)));
-void tk_vcommand (tk_client_t *self, int64_t *seq, const char *fmt, va_list args);
+#define tk_command(self, seq, ...)                                                       \
+    tk_command_at (__FILE__, __LINE__, self, seq, __VA_ARGS__)
+void tk_command_at (const char *file, int line, tk_client_t *self, int64_t *seq,
+                    const char *fmt, ...) __attribute__ ((format (printf, 5, 6)));
+void tk_vcommand (const char *file, int line, tk_client_t *self, int64_t *seq,
+                  const char *fmt, va_list args);
 //  Fetches every event from seq from on a replay endpoint: an array of
 //  tk_msg_t * in order (destroy with tk_events_destroy).
 zlistx_t *tk_replay_all (const char *endpoint, uint64_t from);

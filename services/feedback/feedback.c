@@ -31,25 +31,32 @@ static const field_t s_signal_list_fields[] = {ENUM ("status", false, signal_sta
                                                END};
 static const field_t s_id_fields[] = {REQ ("id", F_ID), END};
 
-static const command_t s_commands[] = {
-    {"survey.invite", s_invite_fields, survey_invite, false, false},
-    {"survey.respond", s_respond_fields, survey_respond, false, false},
-    {"survey.get", s_id_fields, survey_get, true, false},
-    {"survey.list", s_survey_list_fields, survey_list, true, false},
-    {"signal.report", s_report_fields, signal_report, false, false},
-    {"signal.resolve", s_resolve_fields, signal_resolve, false, false},
-    {"signal.list", s_signal_list_fields, signal_list, true, false},
-    {NULL, NULL, NULL, false, false}};
+//  Who may send what: coordinators invite and read; trainers and experts
+//  raise signals too.
+#define C  R_COORDINATOR
+#define TE (R_TRAINER | R_EXPERT)
+#define Q  CMD_QUERY
 
-static const char *const s_tables[] = {"candidates", "surveys", "by_candidate", "signals",
-                                       NULL};
+static const command_t s_commands[] = {
+    {"survey.invite", s_invite_fields, survey_invite, 0, C},
+    {"survey.respond", s_respond_fields, survey_respond, 0, C},
+    {"survey.get", s_id_fields, survey_get, Q, C},
+    {"survey.list", s_survey_list_fields, survey_list, Q, C},
+    {"signal.report", s_report_fields, signal_report, 0, C | TE},
+    {"signal.resolve", s_resolve_fields, signal_resolve, 0, C},
+    {"signal.list", s_signal_list_fields, signal_list, Q, C},
+    {NULL, NULL, NULL, 0, 0}};
+
+static const store_table_t *const s_tables[] = {fb_candidates, fb_surveys,
+                                                fb_by_candidate, fb_signals, NULL};
 static const char *const s_follows[] = {"intake", NULL};
 
 static const service_def_t s_feedback = {.service = "feedback",
                                          .tables = s_tables,
                                          .commands = s_commands,
                                          .follows = s_follows,
-                                         .apply = feedback_apply};
+                                         .apply = feedback_learn,
+                                         .erase = feedback_erase};
 
 const service_def_t *
 feedback_service (void)

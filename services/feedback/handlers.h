@@ -3,6 +3,7 @@
 #ifndef OPSTAP_FEEDBACK_HANDLERS_H
 #define OPSTAP_FEEDBACK_HANDLERS_H
 
+#include "intake_event.h"
 #include "records.h"
 
 //  survey.c: invitations, responses and the queries on them
@@ -16,7 +17,9 @@ int signal_report (cmd_ctx_t *ctx);
 int signal_resolve (cmd_ctx_t *ctx);
 int signal_list (cmd_ctx_t *ctx);
 
-//  learn.c: candidates from the intake stream, and their erasure
-int feedback_apply (store_tx_t *tx, const msgpack_object *event, void *arg);
+//  learn.c: candidates from the intake stream
+int feedback_learn (store_tx_t *tx, const msgpack_object *event, void *arg);
+//  erase.c: the erasure hook (service_def_t.erase)
+int feedback_erase (store_tx_t *tx, const char *id, const char *token, void *state);
 
 #endif

@@ -1,6 +1,11 @@
 /*  records - the feedback service's stored records.  */
 #include "records.h"
 
+STORE_TABLE (fb_candidates, "candidates");
+STORE_TABLE (fb_surveys, "surveys");
+STORE_TABLE (fb_by_candidate, "by_candidate");
+STORE_TABLE (fb_signals, "signals");
+
 const char *const survey_abouts[] = {"expert", "training", "placement", "programme",
                                      NULL};
 const char *const survey_statuses[] = {"invited", "responded", NULL};
@@ -22,7 +27,8 @@ s_decode (const void *data, size_t size, unpack_fn *unpack, void *rec)
 }
 
 static int
-s_get (store_tx_t *tx, const char *table, const char *id, unpack_fn *unpack, void *rec)
+s_get (store_tx_t *tx, const store_table_t *table, const char *id, unpack_fn *unpack,
+       void *rec)
 {
     const void *val;
     size_t vlen;
@@ -49,7 +55,7 @@ s_known_unpack (void *rec, const msgpack_object *m)
 int
 known_get (store_tx_t *tx, const char *id, known_t *known)
 {
-    return s_get (tx, "candidates", id, s_known_unpack, known);
+    return s_get (tx, fb_candidates, id, s_known_unpack, known);
 }
 
 int
@@ -61,7 +67,7 @@ known_put (store_tx_t *tx, const known_t *known)
     kv_str (&kv, "office", known->office);
     kv_bool (&kv, "evaluation_contact", known->evaluation_contact);
     kv_str (&kv, "registered", known->registered);
-    int rc = kv_store (&kv, tx, "candidates", known->id, strlen (known->id));
+    int rc = kv_store (&kv, tx, fb_candidates, known->id, strlen (known->id));
     kv_destroy (&kv);
     return rc;
 }
@@ -98,7 +104,7 @@ survey_decode (survey_t *survey, const void *data, size_t size)
 int
 survey_get_record (store_tx_t *tx, const char *id, survey_t *survey)
 {
-    return s_get (tx, "surveys", id, s_survey_unpack, survey);
+    return s_get (tx, fb_surveys, id, s_survey_unpack, survey);
 }
 
 int
@@ -117,7 +123,7 @@ survey_put_record (store_tx_t *tx, const survey_t *s)
     kv_str (&kv, "yield", s->yield);
     kv_uint (&kv, "invited_seq", s->invited_seq);
     kv_uint (&kv, "responded_seq", s->responded_seq);
-    int rc = kv_store (&kv, tx, "surveys", s->id, strlen (s->id));
+    int rc = kv_store (&kv, tx, fb_surveys, s->id, strlen (s->id));
     kv_destroy (&kv);
     return rc;
 }
@@ -153,7 +159,7 @@ signal_decode (signal_t *signal, const void *data, size_t size)
 int
 signal_get_record (store_tx_t *tx, const char *id, signal_t *signal)
 {
-    return s_get (tx, "signals", id, s_signal_unpack, signal);
+    return s_get (tx, fb_signals, id, s_signal_unpack, signal);
 }
 
 int
@@ -167,7 +173,7 @@ signal_put_record (store_tx_t *tx, const signal_t *s)
     kv_str (&kv, "text", s->text);
     kv_str (&kv, "reported", s->reported);
     kv_str (&kv, "resolved", s->resolved);
-    int rc = kv_store (&kv, tx, "signals", s->id, strlen (s->id));
+    int rc = kv_store (&kv, tx, fb_signals, s->id, strlen (s->id));
     kv_destroy (&kv);
     return rc;
 }

@@ -11,6 +11,13 @@
 #define FB_TEXT_SIZE  (CODEC_TEXT_MAX + 1)
 #define SURVEY_ABOUTS 4
 
+//  candidates    id -> what feedback learnt of a candidate (known_t)
+//  surveys       id -> an invitation with its response and texts
+//  by_candidate  candidate NUL survey -> "": what erasure removes
+//  signals       id -> a bottleneck signal with its text
+extern const store_table_t fb_candidates[1], fb_surveys[1], fb_by_candidate[1],
+    fb_signals[1];
+
 //  What feedback knows of a candidate, learnt from candidate.registered.
 typedef struct {
     char id[FB_ID_SIZE];

@@ -142,7 +142,7 @@ signal_list (cmd_ctx_t *ctx)
     list->status = map_enum (cmd_body (ctx), "status", signal_statuses);
     msgpack_sbuffer_init (&list->items);
     msgpack_packer_init (&list->pk, &list->items, msgpack_sbuffer_write);
-    int rc = store_scan (cmd_tx (ctx), "signals", NULL, 0, NULL, 0, s_list_one, list);
+    int rc = store_scan (cmd_tx (ctx), fb_signals, NULL, 0, NULL, 0, s_list_one, list);
     if (rc == 0) {
         kv_t *reply = cmd_reply (ctx);
         kv_uint (reply, "count", list->count);

@@ -96,7 +96,7 @@ s_index (cmd_ctx_t *ctx, const survey_t *s)
     char key[2 * FB_ID_SIZE];
     memcpy (key, s->candidate, clen + 1);
     memcpy (key + clen + 1, s->id, slen);
-    return store_put (cmd_tx (ctx), "by_candidate", key, clen + 1 + slen, "", 0);
+    return store_put (cmd_tx (ctx), fb_by_candidate, key, clen + 1 + slen, "", 0);
 }
 
 //  The same id again: the same invitation answers as before, another is a
@@ -254,7 +254,7 @@ survey_list (cmd_ctx_t *ctx)
     list->status = map_enum (body, "status", survey_statuses);
     msgpack_sbuffer_init (&list->items);
     msgpack_packer_init (&list->pk, &list->items, msgpack_sbuffer_write);
-    int rc = store_scan (cmd_tx (ctx), "surveys", NULL, 0, NULL, 0, s_list_one, list);
+    int rc = store_scan (cmd_tx (ctx), fb_surveys, NULL, 0, NULL, 0, s_list_one, list);
     if (rc == 0) {
         kv_t *reply = cmd_reply (ctx);
         kv_uint (reply, "count", list->count);

@@ -1,198 +1,444 @@
-/*  candidate - the intake record of one candidate and its stored form.  */
-#include "candidate.h"
+/*  candidate - the intake service's handlers of a candidate's registration
+    and lifecycle, and the queries that read them.  */
+#include "handlers.h"
 
-#include <string.h>
+#include "retention.h"
+#include "rids.h"
 
-const char *const candidate_referrals[] = {"self",          "uwv",         "municipality",
-                                           "mental_health", "social_team", "client_org",
-                                           "other",         NULL};
-const char *const candidate_benefits[] = {
-    "wia", "wga", "wajong", "zw", "ww", "social_assistance", "none", "other", NULL};
-const char *const candidate_treatments[] = {"in_treatment", "nearly_done", "done", "none",
-                                            NULL};
-const char *const candidate_statuses[] = {"registered", "info_session_attended",
-                                          "admitted",   "deferred",
-                                          "declined",   "withdrawn",
-                                          NULL};
-const char *const candidate_criteria[] = {"psych_limitation", "motivated",
-                                          "willing_to_train", "arranges_benefits",
-                                          "seeks_paid_work",  NULL};
-const char *const candidate_stages[] = {"equilibrium", "disruption", "reorientation",
-                                        "growth", NULL};
-const char *const candidate_stagnations[] = {
-    "stuck_in_equilibrium", "fighting_in_disruption",  "lost_in_reorientation",
-    "inhibited_in_growth",  "running_through_process", NULL};
-const char *const candidate_mechanisms[] = {
-    "help to disrupt safely",
-    "room to accept limitations",
-    "create variety and perspective",
-    "resources to build a support system",
-    "guidance to build self-knowledge and buffers",
-    NULL};
-const int candidate_stagnation_stage[] = {0, 1, 2, 3, -1};
+//  Envelope keys that do not make two registrations different.
+static const char *const s_not_content[] = {"rid", "after", NULL};
 
-static void
-s_pack_stages (const candidate_t *self, msgpack_packer *pk)
+//  --------------------------------------------------------------------------
+//  Loading and saving
+
+static int
+s_load (cmd_ctx_t *ctx, const char *id, candidate_t *c)
 {
-    msgpack_pack_array (pk, self->stage_count);
-    for (uint32_t i = 0; i < self->stage_count; i++) {
-        const stage_entry_t *s = &self->stages[i];
-        msgpack_pack_array (pk, 3);
-        msgpack_pack_int (pk, s->stage);
-        msgpack_pack_int (pk, s->stagnation);
-        pk_str (pk, s->date);
-    }
-}
-
-int
-candidate_store (const candidate_t *self, store_tx_t *tx)
-{
-    kv_t kv;
-    kv_init (&kv);
-    kv_str (&kv, "id", self->id);
-    kv_str (&kv, "office", self->office);
-    kv_int (&kv, "birth_year", self->birth_year);
-    kv_int (&kv, "referral", self->referral);
-    kv_int (&kv, "benefit", self->benefit);
-    kv_int (&kv, "treatment", self->treatment);
-    int bits = 0;
-    for (int i = 0; i < CANDIDATE_CRITERIA; i++)
-        bits |= self->criteria[i] ? 1 << i : 0;
-    kv_int (&kv, "criteria", bits);
-    kv_bool (&kv, "consent_evaluation", self->consent_evaluation);
-    kv_str (&kv, "wish_function", self->wish_function);
-    kv_str (&kv, "wish_sector", self->wish_sector);
-    kv_int (&kv, "status", self->status);
-    kv_str (&kv, "registered", self->registered);
-    kv_str (&kv, "info_session", self->info_session);
-    kv_str (&kv, "admitted", self->admitted);
-    kv_str (&kv, "status_date", self->status_date);
-    kv_str (&kv, "reason", self->reason);
-    kv_str (&kv, "until", self->until);
-    kv_str (&kv, "digest", self->digest);
-    s_pack_stages (self, kv_key (&kv, "stages"));
-    int rc = kv_store (&kv, tx, "candidates", self->id, strlen (self->id));
-    kv_destroy (&kv);
-    return rc;
+    const void *val;
+    size_t vlen;
+    int rc = store_get (cmd_tx (ctx), intake_candidates, id, strlen (id), &val, &vlen);
+    if (rc < 0)
+        return cmd_store_fail (ctx);
+    if (rc == 0 && candidate_unpack (c, val, vlen) != 0)
+        return cmd_fail (ctx, ERR_INTERNAL, "id", "stored candidate %s is unreadable",
+                         id);
+    //  Another office's candidate does not exist for this caller.
+    if (rc == 1 || strcmp (c->office, cmd_office (ctx)) != 0)
+        return cmd_fail (ctx, ERR_NOT_FOUND, "id", "no candidate %s at office %s", id,
+                         cmd_office (ctx));
+    return 0;
 }
 
 static int
-s_unpack_stages (candidate_t *self, const msgpack_object *stages)
+s_save (cmd_ctx_t *ctx, const candidate_t *c)
 {
-    if (!stages || stages->type != MSGPACK_OBJECT_ARRAY
-        || stages->via.array.size > CANDIDATE_STAGES_MAX)
-        return -1;
-    self->stage_count = stages->via.array.size;
-    for (uint32_t i = 0; i < self->stage_count; i++) {
-        const msgpack_object *e = &stages->via.array.ptr[i];
-        if (e->type != MSGPACK_OBJECT_ARRAY || e->via.array.size != 3)
-            return -1;
-        self->stages[i].stage = (int8_t) e->via.array.ptr[0].via.i64;
-        self->stages[i].stagnation = (int8_t) e->via.array.ptr[1].via.i64;
-        if (obj_str (&e->via.array.ptr[2], self->stages[i].date, 11))
-            return -1;
+    return candidate_store (c, cmd_tx (ctx)) ? cmd_store_fail (ctx) : 0;
+}
+
+int
+candidate_load (cmd_ctx_t *ctx, candidate_t *c)
+{
+    char id[CODEC_ID_MAX + 1];
+    return s_load (ctx, map_str (cmd_body (ctx), "id", id, sizeof id), c);
+}
+
+//  A transition's date may not precede the registration.
+static int
+s_check_date (cmd_ctx_t *ctx, const candidate_t *c, char date[11])
+{
+    map_str (cmd_body (ctx), "date", date, 11);
+    if (strcmp (date, c->registered) < 0)
+        return cmd_fail (ctx, ERR_INVALID_ARGUMENT, "date",
+                         "date %s is before the registration on %s", date, c->registered);
+    return 0;
+}
+
+static int
+s_emit_simple (cmd_ctx_t *ctx, const char *type, const candidate_t *c, const char *date,
+               kv_t *fields)
+{
+    kv_t own;
+    kv_init (&own);
+    kv_str (&own, "candidate", c->id);
+    if (fields)
+        kv_merge (&own, fields);
+    int rc = cmd_emit (ctx, type, date, c->id, &own);
+    kv_destroy (&own);
+    if (rc == 0) {
+        kv_str (cmd_reply (ctx), "id", c->id);
+        kv_str (cmd_reply (ctx), "status", intake_status_name (c->status));
     }
+    return rc;
+}
+
+//  --------------------------------------------------------------------------
+//  Registration
+
+static void
+s_from_body (candidate_t *c, const msgpack_object *body, const char *office)
+{
+    snprintf (c->office, sizeof c->office, "%s", office);
+    c->birth_year = (int) map_int (body, "birth_year", 0);
+    c->referral = map_enum (body, "referral", candidate_referrals);
+    c->benefit = map_enum (body, "benefit", candidate_benefits);
+    c->treatment = map_enum (body, "treatment", candidate_treatments);
+    const msgpack_object *criteria = obj_get (body, "criteria");
+    for (int i = 0; i < CANDIDATE_CRITERIA; i++)
+        c->criteria[i] = map_bool (criteria, candidate_criteria[i], false);
+    c->consent_evaluation =
+        map_bool (obj_get (body, "consent"), "evaluation_contact", false);
+    const msgpack_object *wishes = obj_get (body, "wishes");
+    map_str (wishes, "function", c->wish_function, sizeof c->wish_function);
+    map_str (wishes, "sector", c->wish_sector, sizeof c->wish_sector);
+    map_str (body, "date", c->registered, sizeof c->registered);
+    snprintf (c->status_date, sizeof c->status_date, "%s", c->registered);
+    c->status = CS_REGISTERED;
+    candidate_assess (c);
+}
+
+static void
+s_register_reply (cmd_ctx_t *ctx, const candidate_t *c)
+{
+    kv_t *reply = cmd_reply (ctx);
+    kv_str (reply, "id", c->id);
+    kv_str (reply, "status", intake_status_name (c->status));
+    kv_bool (reply, "eligible", c->eligible);
+    candidate_reasons (c, reply, "reasons");
+    if (c->treatment == 0)
+        kv_str (reply, "contra_indication", "in_treatment");
+}
+
+static int
+s_emit_registered (cmd_ctx_t *ctx, const candidate_t *c)
+{
+    kv_t f;
+    kv_init (&f);
+    kv_str (&f, "candidate", c->id);
+    kv_int (&f, "birth_year", c->birth_year);
+    kv_str (&f, "referral", candidate_referrals[c->referral]);
+    kv_str (&f, "benefit", candidate_benefits[c->benefit]);
+    kv_str (&f, "treatment", candidate_treatments[c->treatment]);
+    kv_bool (&f, "eligible", c->eligible);
+    candidate_reasons (c, &f, "reasons");
+    kv_bool (&f, "evaluation_contact", c->consent_evaluation);
+    msgpack_packer *pk = kv_key (&f, "wishes");
+    msgpack_pack_map (pk, 2);
+    pk_kv_str (pk, "function", c->wish_function);
+    pk_kv_str (pk, "sector", c->wish_sector);
+    int rc = cmd_emit (ctx, "candidate.registered", c->registered, c->id, &f);
+    kv_destroy (&f);
+    return rc;
+}
+
+//  The contact details, in their own table: only candidate.get reads it.
+static int
+s_store_contact (cmd_ctx_t *ctx, const candidate_t *c)
+{
+    const msgpack_object *contact = obj_get (cmd_body (ctx), "contact");
+    if (!contact || contact->type != MSGPACK_OBJECT_MAP)
+        return 0;
+    msgpack_sbuffer buf;
+    msgpack_sbuffer_init (&buf);
+    msgpack_packer pk;
+    msgpack_packer_init (&pk, &buf, msgpack_sbuffer_write);
+    msgpack_pack_object (&pk, *contact);
+    int rc = store_put (cmd_tx (ctx), intake_contacts, c->id, strlen (c->id), buf.data,
+                        buf.size);
+    msgpack_sbuffer_destroy (&buf);
+    return rc ? cmd_store_fail (ctx) : 0;
+}
+
+//  Whether the body repeats the registration stored as c: by its digest, or
+//  (a store written before digests were kept) by the body stored then.
+static bool
+s_same_registration (cmd_ctx_t *ctx, const candidate_t *c)
+{
+    if (*c->digest)
+        return obj_digest_is (cmd_body (ctx), s_not_content, c->digest);
+    const void *stored;
+    size_t size;
+    if (store_get (cmd_tx (ctx), intake_registrations, c->id, strlen (c->id), &stored,
+                   &size))
+        return false;
+    oerr_t err;
+    msg_t *first = msg_decode (stored, size, &err);
+    bool same = first && obj_same (msg_root (first), cmd_body (ctx), s_not_content);
+    msg_destroy (&first);
+    return same;
+}
+
+//  Same id again: the same registration answers as before, another is a
+//  conflict.
+static int
+s_register_again (cmd_ctx_t *ctx, const char *id, const void *stored, size_t size)
+{
+    candidate_t c;
+    if (candidate_unpack (&c, stored, size) != 0)
+        return cmd_fail (ctx, ERR_INTERNAL, "id", "stored candidate %s is unreadable",
+                         id);
+    if (!streq (c.office, cmd_office (ctx)) || !s_same_registration (ctx, &c))
+        return cmd_fail (ctx, ERR_CONFLICT, "id",
+                         "candidate %s is already registered with other details", id);
+    s_register_reply (ctx, &c);
     return 0;
 }
 
 int
-candidate_unpack (candidate_t *self, const void *data, size_t size)
+candidate_register (cmd_ctx_t *ctx)
 {
-    oerr_t err;
-    msg_t *msg = msg_decode (data, size, &err);
-    if (!msg)
+    const msgpack_object *body = cmd_body (ctx);
+    if (!map_bool (obj_get (body, "consent"), "processing", false))
+        return cmd_fail (ctx, ERR_FAILED_PRECONDITION, "consent.processing",
+                         "a candidate can only be registered with consent to processing");
+    candidate_t c;
+    memset (&c, 0, sizeof c);
+    if (map_has (body, "id"))
+        map_str (body, "id", c.id, sizeof c.id);
+    else
+        codec_new_id (c.id, sizeof c.id, "c");
+    const void *stored;
+    size_t size;
+    int rc =
+        store_get (cmd_tx (ctx), intake_candidates, c.id, strlen (c.id), &stored, &size);
+    if (rc < 0)
+        return cmd_store_fail (ctx);
+    if (rc == 0)
+        return s_register_again (ctx, c.id, stored, size);
+    s_from_body (&c, body, cmd_office (ctx));
+    obj_digest (body, s_not_content, c.digest);
+    if (s_save (ctx, &c) || s_store_contact (ctx, &c) || s_emit_registered (ctx, &c))
         return -1;
-    const msgpack_object *m = msg_root (msg);
-    memset (self, 0, sizeof *self);
-    map_str (m, "id", self->id, sizeof self->id);
-    map_str (m, "office", self->office, sizeof self->office);
-    self->birth_year = (int) map_int (m, "birth_year", 0);
-    self->referral = (int) map_int (m, "referral", 0);
-    self->benefit = (int) map_int (m, "benefit", 0);
-    self->treatment = (int) map_int (m, "treatment", 0);
-    int bits = (int) map_int (m, "criteria", 0);
-    for (int i = 0; i < CANDIDATE_CRITERIA; i++)
-        self->criteria[i] = (bits >> i) & 1;
-    self->consent_evaluation = map_bool (m, "consent_evaluation", false);
-    map_str (m, "wish_function", self->wish_function, sizeof self->wish_function);
-    map_str (m, "wish_sector", self->wish_sector, sizeof self->wish_sector);
-    self->status = (status_t) map_int (m, "status", 0);
-    map_str (m, "registered", self->registered, sizeof self->registered);
-    map_str (m, "info_session", self->info_session, sizeof self->info_session);
-    map_str (m, "admitted", self->admitted, sizeof self->admitted);
-    map_str (m, "status_date", self->status_date, sizeof self->status_date);
-    map_str (m, "reason", self->reason, sizeof self->reason);
-    map_str (m, "until", self->until, sizeof self->until);
-    map_str (m, "digest", self->digest, sizeof self->digest);
-    int rc = s_unpack_stages (self, obj_get (m, "stages"));
-    msg_destroy (&msg);
-    candidate_assess (self);
+    if (!c.eligible && retention_mark_ended (cmd_tx (ctx), c.id))
+        return cmd_store_fail (ctx);
+    s_register_reply (ctx, &c);
+    return 0;
+}
+
+//  --------------------------------------------------------------------------
+//  Lifecycle
+
+int
+candidate_info_session (cmd_ctx_t *ctx)
+{
+    candidate_t c;
+    char date[11];
+    if (candidate_load (ctx, &c) || s_check_date (ctx, &c, date))
+        return -1;
+    if (*c.info_session)
+        return cmd_fail (ctx, ERR_CONFLICT, "id", "info session already recorded on %s",
+                         c.info_session);
+    if (c.status != CS_REGISTERED && c.status != CS_DEFERRED)
+        return cmd_fail (ctx, ERR_FAILED_PRECONDITION, "id", "candidate is %s",
+                         intake_status_name (c.status));
+    snprintf (c.info_session, sizeof c.info_session, "%s", date);
+    if (c.status == CS_REGISTERED) {
+        c.status = CS_INFO_SESSION_ATTENDED;
+        snprintf (c.status_date, sizeof c.status_date, "%s", date);
+    }
+    if (s_save (ctx, &c))
+        return -1;
+    return s_emit_simple (ctx, "candidate.info_session_attended", &c, date, NULL);
+}
+
+//  Why a candidate cannot be admitted on date, or NULL.
+static int
+s_admission_blocked (cmd_ctx_t *ctx, const candidate_t *c, const char *date)
+{
+    if (c->status == CS_ADMITTED || c->status == CS_DECLINED || c->status == CS_WITHDRAWN)
+        return cmd_fail (ctx, ERR_FAILED_PRECONDITION, "id", "candidate is already %s",
+                         intake_status_name (c->status));
+    if (!c->eligible)
+        return cmd_fail (ctx, ERR_FAILED_PRECONDITION, "id", "candidate is not eligible");
+    if (!*c->info_session)
+        return cmd_fail (ctx, ERR_FAILED_PRECONDITION, "id",
+                         "candidate has not attended an info session");
+    if (c->status == CS_DEFERRED && strcmp (date, c->until) < 0)
+        return cmd_fail (ctx, ERR_FAILED_PRECONDITION, "date",
+                         "candidate is deferred until %s", c->until);
+    //  Still mainly in treatment: defer with a date for a new chance first.
+    if (c->treatment == 0 && c->status != CS_DEFERRED)
+        return cmd_fail (ctx, ERR_FAILED_PRECONDITION, "treatment",
+                         "candidate is still mainly in treatment: defer with a date");
+    return 0;
+}
+
+int
+candidate_admit (cmd_ctx_t *ctx)
+{
+    candidate_t c;
+    char date[11];
+    if (candidate_load (ctx, &c) || s_check_date (ctx, &c, date)
+        || s_admission_blocked (ctx, &c, date))
+        return -1;
+    c.status = CS_ADMITTED;
+    snprintf (c.admitted, sizeof c.admitted, "%s", date);
+    snprintf (c.status_date, sizeof c.status_date, "%s", date);
+    if (s_save (ctx, &c))
+        return -1;
+    return s_emit_simple (ctx, "candidate.admitted", &c, date, NULL);
+}
+
+//  Moves to a closing status with a reason: defer, decline or withdraw.
+static int
+s_close (cmd_ctx_t *ctx, candidate_status_t to, const char *type, unsigned allowed)
+{
+    candidate_t c;
+    char date[11];
+    if (candidate_load (ctx, &c) || s_check_date (ctx, &c, date))
+        return -1;
+    if (!(allowed & (1u << c.status)))
+        return cmd_fail (ctx, ERR_FAILED_PRECONDITION, "id", "candidate is %s",
+                         intake_status_name (c.status));
+    const msgpack_object *body = cmd_body (ctx);
+    map_str (body, "reason", c.reason, sizeof c.reason);
+    map_str (body, "until", c.until, sizeof c.until);
+    if (to == CS_DEFERRED && strcmp (c.until, date) <= 0)
+        return cmd_fail (ctx, ERR_INVALID_ARGUMENT, "until", "until must be after date");
+    c.status = to;
+    snprintf (c.status_date, sizeof c.status_date, "%s", date);
+    kv_t f;
+    kv_init (&f);
+    kv_str (&f, "reason", c.reason);
+    if (to == CS_DEFERRED)
+        kv_str (&f, "until", c.until);
+    int rc = s_save (ctx, &c) ? -1 : s_emit_simple (ctx, type, &c, date, &f);
+    kv_destroy (&f);
+    if (rc == 0 && (to == CS_DECLINED || to == CS_WITHDRAWN)
+        && retention_mark_ended (cmd_tx (ctx), c.id))
+        return cmd_store_fail (ctx);
     return rc;
 }
 
-void
-candidate_assess (candidate_t *self)
+#define OPEN_STATES                                                                      \
+    ((1u << CS_REGISTERED) | (1u << CS_INFO_SESSION_ATTENDED) | (1u << CS_DEFERRED))
+
+int
+candidate_defer (cmd_ctx_t *ctx)
 {
-    int age = codec_date_year (self->registered) - self->birth_year;
-    self->age_ok = age >= 18 && age <= 60;
-    self->eligible = self->age_ok;
-    for (int i = 0; i < CANDIDATE_CRITERIA; i++)
-        self->eligible = self->eligible && self->criteria[i];
+    return s_close (ctx, CS_DEFERRED, "candidate.deferred", OPEN_STATES);
 }
 
-void
-candidate_reasons (const candidate_t *self, kv_t *kv, const char *key)
+int
+candidate_decline (cmd_ctx_t *ctx)
 {
-    int count = self->age_ok ? 0 : 1;
-    for (int i = 0; i < CANDIDATE_CRITERIA; i++)
-        count += self->criteria[i] ? 0 : 1;
-    msgpack_packer *pk = kv_key (kv, key);
-    msgpack_pack_array (pk, count);
-    for (int i = 0; i < CANDIDATE_CRITERIA; i++)
-        if (!self->criteria[i])
-            pk_str (pk, candidate_criteria[i]);
-    if (!self->age_ok)
-        pk_str (pk, "age");
+    return s_close (ctx, CS_DECLINED, "candidate.declined", OPEN_STATES);
 }
 
-static void
-s_describe_stages (const candidate_t *self, msgpack_packer *pk)
+int
+candidate_withdraw (cmd_ctx_t *ctx)
 {
-    msgpack_pack_array (pk, self->stage_count);
-    for (uint32_t i = 0; i < self->stage_count; i++) {
-        const stage_entry_t *s = &self->stages[i];
-        bool stuck = s->stagnation >= 0;
-        msgpack_pack_map (pk, stuck ? 4 : 2);
-        pk_kv_str (pk, "stage", candidate_stages[s->stage]);
-        pk_kv_str (pk, "date", s->date);
-        if (stuck) {
-            pk_kv_str (pk, "stagnation", candidate_stagnations[s->stagnation]);
-            pk_kv_str (pk, "mechanism", candidate_mechanisms[s->stagnation]);
-        }
+    return s_close (ctx, CS_WITHDRAWN, "candidate.withdrawn",
+                    OPEN_STATES | (1u << CS_ADMITTED));
+}
+
+int
+candidate_assess_stage (cmd_ctx_t *ctx)
+{
+    candidate_t c;
+    char date[11];
+    if (candidate_load (ctx, &c) || s_check_date (ctx, &c, date))
+        return -1;
+    const msgpack_object *body = cmd_body (ctx);
+    int stage = map_enum (body, "stage", candidate_stages);
+    int stagnation = map_enum (body, "stagnation", candidate_stagnations);
+    if (stagnation >= 0 && candidate_stagnation_stage[stagnation] >= 0
+        && candidate_stagnation_stage[stagnation] != stage)
+        return cmd_fail (ctx, ERR_INVALID_ARGUMENT, "stagnation",
+                         "%s belongs to stage %s", candidate_stagnations[stagnation],
+                         candidate_stages[candidate_stagnation_stage[stagnation]]);
+    if (c.stage_count == CANDIDATE_STAGES_MAX)
+        return cmd_fail (ctx, ERR_FAILED_PRECONDITION, "id", "stage history is full");
+    stage_entry_t *e = &c.stages[c.stage_count++];
+    e->stage = (int8_t) stage;
+    e->stagnation = (int8_t) stagnation;
+    snprintf (e->date, sizeof e->date, "%s", date);
+    kv_t f;
+    kv_init (&f);
+    kv_str (&f, "stage", candidate_stages[stage]);
+    if (stagnation >= 0) {
+        kv_str (&f, "stagnation", candidate_stagnations[stagnation]);
+        kv_str (&f, "mechanism", candidate_mechanisms[stagnation]);
     }
+    int rc = s_save (ctx, &c)
+                 ? -1
+                 : s_emit_simple (ctx, "candidate.stage_assessed", &c, date, &f);
+    kv_destroy (&f);
+    if (rc == 0 && stagnation >= 0)
+        kv_str (cmd_reply (ctx), "mechanism", candidate_mechanisms[stagnation]);
+    return rc;
 }
 
-void
-candidate_describe (const candidate_t *self, kv_t *kv)
+int
+candidate_get (cmd_ctx_t *ctx)
 {
-    kv_str (kv, "id", self->id);
-    kv_str (kv, "office", self->office);
-    kv_str (kv, "status", candidate_statuses[self->status]);
-    kv_int (kv, "birth_year", self->birth_year);
-    kv_str (kv, "referral", candidate_referrals[self->referral]);
-    kv_str (kv, "benefit", candidate_benefits[self->benefit]);
-    kv_str (kv, "treatment", candidate_treatments[self->treatment]);
-    kv_bool (kv, "eligible", self->eligible);
-    candidate_reasons (self, kv, "reasons");
-    kv_bool (kv, "evaluation_contact", self->consent_evaluation);
-    kv_str (kv, "registered", self->registered);
-    if (*self->info_session)
-        kv_str (kv, "info_session", self->info_session);
-    if (*self->admitted)
-        kv_str (kv, "admitted", self->admitted);
-    if (*self->reason)
-        kv_str (kv, "reason", self->reason);
-    if (*self->until)
-        kv_str (kv, "until", self->until);
-    s_describe_stages (self, kv_key (kv, "stages"));
+    candidate_t c;
+    if (candidate_load (ctx, &c))
+        return -1;
+    kv_t *reply = cmd_reply (ctx);
+    candidate_describe (&c, reply);
+    msgpack_packer *pk = kv_key (reply, "wishes");
+    msgpack_pack_map (pk, 2);
+    pk_kv_str (pk, "function", c.wish_function);
+    pk_kv_str (pk, "sector", c.wish_sector);
+    const void *val;
+    size_t vlen;
+    int rc = store_get (cmd_tx (ctx), intake_contacts, c.id, strlen (c.id), &val, &vlen);
+    if (rc < 0)
+        return cmd_store_fail (ctx);
+    oerr_t err;
+    msg_t *contact = rc == 0 ? msg_decode (val, vlen, &err) : NULL;
+    if (contact)
+        kv_obj (reply, "contact", msg_root (contact));
+    msg_destroy (&contact);
+    return 0;
+}
+
+typedef struct {
+    const char *office;
+    int status;
+    uint32_t count;
+    msgpack_sbuffer items;
+    msgpack_packer pk;
+} list_t;
+
+static int
+s_list_one (const void *key, size_t klen, const void *val, size_t vlen, void *arg)
+{
+    list_t *list = (list_t *) arg;
+    if (!rids_record_key (key, klen))
+        return 0;
+    candidate_t c;
+    if (candidate_unpack (&c, val, vlen) != 0)
+        return -1;
+    if (strcmp (c.office, list->office) != 0
+        || (list->status >= 0 && (int) c.status != list->status))
+        return 0;
+    msgpack_pack_map (&list->pk, 3);
+    pk_kv_str (&list->pk, "id", c.id);
+    pk_kv_str (&list->pk, "status", intake_status_name (c.status));
+    pk_kv_bool (&list->pk, "eligible", c.eligible);
+    list->count++;
+    return 0;
+}
+
+int
+candidate_list (cmd_ctx_t *ctx)
+{
+    list_t list = {cmd_office (ctx),
+                   map_enum (cmd_body (ctx), "status", intake_statuses),
+                   0,
+                   {0, NULL, 0},
+                   {NULL, NULL}};
+    msgpack_sbuffer_init (&list.items);
+    msgpack_packer_init (&list.pk, &list.items, msgpack_sbuffer_write);
+    int rc =
+        store_scan (cmd_tx (ctx), intake_candidates, NULL, 0, NULL, 0, s_list_one, &list);
+    if (rc == 0) {
+        kv_t *reply = cmd_reply (ctx);
+        kv_uint (reply, "count", list.count);
+        msgpack_pack_array (kv_key (reply, "candidates"), list.count);
+        msgpack_sbuffer_write (&reply->buf, list.items.data, list.items.size);
+    }
+    msgpack_sbuffer_destroy (&list.items);
+    return rc ? cmd_store_fail (ctx) : 0;
 }

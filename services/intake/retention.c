@@ -1,20 +1,20 @@
 /*  retention - when an intake record's time is up.  */
 #include "retention.h"
 
-#include "candidate.h"
+#include "records.h"
 
 int
 retention_mark_ended (store_tx_t *tx, const char *id)
 {
     uint8_t when[8];
     store_u64_key ((uint64_t) zclock_time (), when);
-    return store_put (tx, RETENTION_TABLE, id, strlen (id), when, sizeof when);
+    return store_put (tx, intake_ended, id, strlen (id), when, sizeof when);
 }
 
 int
 retention_forget (store_tx_t *tx, const char *id)
 {
-    return store_del (tx, RETENTION_TABLE, id, strlen (id));
+    return store_del (tx, intake_ended, id, strlen (id));
 }
 
 typedef struct {
@@ -36,7 +36,7 @@ s_due (const void *key, size_t klen, const void *val, size_t vlen, void *arg)
     candidate_t c;
     const void *stored;
     size_t slen;
-    if (store_get (d->tx, "candidates", key, klen, &stored, &slen) != 0
+    if (store_get (d->tx, intake_candidates, key, klen, &stored, &slen) != 0
         || candidate_unpack (&c, stored, slen) != 0)
         return 0; //  already erased by hand; the next erase tidies the entry
     size_t olen = strlen (c.office);
@@ -49,8 +49,9 @@ s_due (const void *key, size_t klen, const void *val, size_t vlen, void *arg)
 }
 
 int
-retention_due (store_tx_t *tx, int64_t cutoff_ms, zlistx_t *due, size_t max)
+retention_due (store_tx_t *tx, int64_t cutoff_ms, zlistx_t *due, size_t max, void *state)
 {
+    (void) state;
     due_t d = {tx, cutoff_ms, due, max};
-    return store_scan (tx, RETENTION_TABLE, NULL, 0, NULL, 0, s_due, &d);
+    return store_scan (tx, intake_ended, NULL, 0, NULL, 0, s_due, &d);
 }

@@ -7,13 +7,12 @@
 
 #include "service.h"
 
-#define RETENTION_TABLE "ended"
-
 //  Notes that the candidate's trajectory ended now.
 int retention_mark_ended (store_tx_t *tx, const char *id);
 int retention_forget (store_tx_t *tx, const char *id);
 //  The service_due_fn of intake: candidates whose trajectory ended before
 //  cutoff (wall-clock ms), as "id\0office" chunks.
-int retention_due (store_tx_t *tx, int64_t cutoff_ms, zlistx_t *due, size_t max);
+int retention_due (store_tx_t *tx, int64_t cutoff_ms, zlistx_t *due, size_t max,
+                   void *state);
 
 #endif

@@ -11,21 +11,6 @@
 #include <errno.h>
 #include <string.h>
 
-const msgpack_object *
-opstap_field (const msgpack_object *map, const char *key)
-{
-    if (!map || map->type != MSGPACK_OBJECT_MAP)
-        return NULL;
-    size_t len = strlen (key);
-    for (uint32_t i = 0; i < map->via.map.size; i++) {
-        const msgpack_object *k = &map->via.map.ptr[i].key;
-        if (k->type == MSGPACK_OBJECT_STR && k->via.str.size == len
-            && memcmp (k->via.str.ptr, key, len) == 0)
-            return &map->via.map.ptr[i].val;
-    }
-    return NULL;
-}
-
 int
 opstap_str (const msgpack_object *obj, char *buf, size_t size)
 {
@@ -105,7 +90,7 @@ reply_root (reply_t *self)
 bool
 reply_ok (reply_t *self)
 {
-    const msgpack_object *ok = opstap_field (reply_root (self), "ok");
+    const msgpack_object *ok = obj_get (reply_root (self), "ok");
     return ok && ok->type == MSGPACK_OBJECT_BOOLEAN && ok->via.boolean;
 }
 
@@ -114,7 +99,7 @@ reply_ok (reply_t *self)
 static bool
 s_reply_is_stale (reply_t *self, const char *rid)
 {
-    const msgpack_object *echo = opstap_field (reply_root (self), "rid");
+    const msgpack_object *echo = obj_get (reply_root (self), "rid");
     if (!rid || !echo || echo->type != MSGPACK_OBJECT_STR)
         return false;
     return echo->via.str.size != strlen (rid)

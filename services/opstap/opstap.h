@@ -3,6 +3,7 @@
 #ifndef OPSTAP_CLI_H
 #define OPSTAP_CLI_H
 
+#include "codec.h"
 #include "directory.h"
 #include "json.h"
 #include "keys.h"
@@ -28,6 +29,9 @@ typedef struct {
     directory_t *directory;
     int timeout_ms;
     keys_t *keys; //  from OPSTAP_KEYS and OPSTAP_CERT; NULL: no encryption
+    //  Per directory entry, whether its handshake was checked this run:
+    //  -1 not yet, else a handshake_t (handshake.h).
+    int *handshakes;
 } opstap_t;
 
 int opstap_submit (opstap_t *opstap, int argc, char **argv);
@@ -37,12 +41,26 @@ int opstap_report (opstap_t *opstap, int argc, char **argv);
 int opstap_keys (opstap_t *opstap, int argc, char **argv);
 int opstap_audit (opstap_t *opstap, int argc, char **argv);
 int opstap_erase_status (opstap_t *opstap, int argc, char **argv);
+int opstap_endpoints (opstap_t *opstap, int argc, char **argv);
 
-//  Prints the reason and the usage on stderr; returns OPSTAP_EXIT_USAGE.
+//  Prints the reason and where help is on stderr; returns OPSTAP_EXIT_USAGE.
 int opstap_usage_error (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
 
-//  Looks a key up in a map; NULL when absent or map is not a map.
-const msgpack_object *opstap_field (const msgpack_object *map, const char *key);
+//  0 when the directory lists an instance of service; else a usage error
+//  that names the services it lists.
+int opstap_known_service (opstap_t *opstap, const char *service);
+//  0 when office is an identifier that an instance of service may serve (one
+//  serving every office, "*", may); else a usage error naming the offices
+//  the directory lists for it. NULL office: 0.
+int opstap_known_office (opstap_t *opstap, const char *service, const char *office);
+//  0 when the instance accepts this client's handshake, or did not answer
+//  soon enough to tell (it may be down: the request itself finds out); -1
+//  after saying on stderr why it refused (no keys, or a key it does not
+//  know). Checked once per instance and run.
+int opstap_handshake (opstap_t *opstap, const dir_entry_t *entry);
+//  Whether the instance was found to refuse this client's handshake.
+bool opstap_refused (opstap_t *opstap, const dir_entry_t *entry);
+
 //  Copies a str object into buf with a terminator; -1 when obj is not a str,
 //  holds a NUL byte or does not fit.
 int opstap_str (const msgpack_object *obj, char *buf, size_t size);

@@ -12,7 +12,9 @@
 #include <errno.h>
 
 #define REPORT_STATUS_MS 2000
-#define REPORT_ATTEMPTS  2
+//  A suppressed fraction in tables and CSV (a suppressed count is "<k").
+#define REPORT_SUPPRESSED "suppressed"
+#define REPORT_ATTEMPTS   2
 
 static const char *const s_followed[] = {"intake", "training", "placement", "feedback",
                                          NULL};
@@ -31,7 +33,8 @@ typedef struct {
 typedef struct {
     char *section;
     char *figure;
-    char *value; //  NULL when the figure is null
+    char *value;   //  NULL when the figure is null
+    bool fraction; //  a suppressed fraction: a table says so in words
 } cell_t;
 
 //  One office (or the total) flattened.
@@ -135,7 +138,7 @@ s_heads (opstap_t *opstap, client_t *client, uint64_t *heads)
         reply_t *reply =
             asked[i] ? client_recv (client, e, CLIENT_COMMAND, NULL, deadline) : NULL;
         if (!reply || !reply_ok (reply)
-            || opstap_uint (opstap_field (reply_root (reply), "head"), &heads[i]))
+            || opstap_uint (obj_get (reply_root (reply), "head"), &heads[i]))
             heads[i] = 0;
         reply_destroy (&reply);
     }
@@ -174,6 +177,8 @@ s_ask (opstap_t *opstap, client_t *client, const args_t *args)
         fprintf (stderr, "opstap: the directory lists no reporting instance\n");
         return NULL;
     }
+    if (opstap_handshake (opstap, entry))
+        return NULL;
     msgpack_sbuffer body;
     msgpack_sbuffer_init (&body);
     msgpack_packer pk;
@@ -201,7 +206,8 @@ s_ask (opstap_t *opstap, client_t *client, const args_t *args)
 //  Flattening a section
 
 static int
-s_add_cell (column_t *col, const char *section, const char *figure, char *value)
+s_add_cell (column_t *col, const char *section, const char *figure, char *value,
+            bool fraction)
 {
     if (col->count == col->size) {
         size_t size = col->size ? col->size * 2 : 64;
@@ -217,15 +223,44 @@ s_add_cell (column_t *col, const char *section, const char *figure, char *value)
     cell->section = strdup (section);
     cell->figure = strdup (figure);
     cell->value = value;
+    cell->fraction = fraction;
     return cell->section && cell->figure ? 0 : -1;
 }
 
 static bool
 s_is_suppressed (const msgpack_object *obj)
 {
-    const msgpack_object *flag = opstap_field (obj, "suppressed");
+    const msgpack_object *flag = obj_get (obj, "suppressed");
     return obj->type == MSGPACK_OBJECT_MAP && obj->via.map.size == 1 && flag
            && flag->type == MSGPACK_OBJECT_BOOLEAN && flag->via.boolean;
+}
+
+//  Whether a figure is a fraction (a rate, share, mean, median or extreme,
+//  proto/reporting.md's F): suppressed, a table prints it as a word, since
+//  "<5" in place of a mean or a rate reads as a value. (CSV keeps "<k" for
+//  both, as the dashboard's CSV download does.)
+static bool
+s_is_fraction (const char *figure)
+{
+    static const char *const fractions[] = {"talks_per_client",
+                                            "attendance_rate",
+                                            "smart_share",
+                                            "paid_job_rate",
+                                            "mean_hours",
+                                            "median_days_to_paid_job",
+                                            "response_rate",
+                                            "mean",
+                                            "min",
+                                            "max",
+                                            NULL};
+    if (strncmp (figure, "attendance_by_meeting.", 22) == 0)
+        return true;
+    const char *dot = strrchr (figure, '.');
+    const char *leaf = dot ? dot + 1 : figure;
+    for (int i = 0; fractions[i]; i++)
+        if (strcmp (leaf, fractions[i]) == 0)
+            return true;
+    return false;
 }
 
 //  Adds the leaves under obj, their figure names joined by dots.
@@ -250,7 +285,8 @@ s_flatten (column_t *col, const char *section, const char *path,
         value = zsys_sprintf ("<%" PRId64, k);
     else if (obj->type != MSGPACK_OBJECT_NIL)
         value = json_from_msgpack (obj);
-    return s_add_cell (col, section, path, value);
+    return s_add_cell (col, section, path, value,
+                       s_is_suppressed (obj) && s_is_fraction (path));
 }
 
 static int
@@ -282,15 +318,16 @@ s_column_free (column_t *col)
     memset (col, 0, sizeof *col);
 }
 
-//  The value of the figure in col, "0" for a label the office never had
-//  (deferral reasons appear only where they occur), NULL for null.
+//  The value of the figure in col as a table shows it, "0" for a label the
+//  office never had (deferral reasons appear only where they occur), NULL
+//  for null.
 static const char *
 s_lookup (const column_t *col, const cell_t *like)
 {
     for (size_t i = 0; i < col->count; i++)
         if (strcmp (col->cells[i].section, like->section) == 0
             && strcmp (col->cells[i].figure, like->figure) == 0)
-            return col->cells[i].value;
+            return col->cells[i].fraction ? REPORT_SUPPRESSED : col->cells[i].value;
     return "0";
 }
 
@@ -352,12 +389,14 @@ s_print_title (const msgpack_object *root)
 {
     char from[16] = "", to[16] = "";
     uint64_t k = 0;
-    opstap_str (opstap_field (root, "from"), from, sizeof from);
-    opstap_str (opstap_field (root, "to"), to, sizeof to);
-    opstap_uint (opstap_field (root, "k"), &k);
-    printf ("Report %s .. %s, k = %" PRIu64 " (\"<%" PRIu64 "\": fewer than %" PRIu64
-            " candidates; \"-\": nothing to compute it over)\n",
-            from, to, k, k, k);
+    opstap_str (obj_get (root, "from"), from, sizeof from);
+    opstap_str (obj_get (root, "to"), to, sizeof to);
+    opstap_uint (obj_get (root, "k"), &k);
+    printf ("Report %s .. %s, k = %" PRIu64 " (\"<%" PRIu64
+            "\": a count of fewer than %" PRIu64 " candidates;\n  \"" REPORT_SUPPRESSED
+            "\": a rate, mean, median or extreme over "
+            "fewer than %" PRIu64 " candidates; \"-\": nothing to compute it over)\n",
+            from, to, k, k, k, k);
 }
 
 //  Rows follow the total, which holds every figure any office has.
@@ -396,9 +435,9 @@ s_print_table (const msgpack_object *root, column_t *cols, size_t ncols)
 static int
 s_print_columns (const msgpack_object *root, format_t format)
 {
-    const msgpack_object *offices = opstap_field (root, "offices");
+    const msgpack_object *offices = obj_get (root, "offices");
     uint64_t k = 0;
-    opstap_uint (opstap_field (root, "k"), &k);
+    opstap_uint (obj_get (root, "k"), &k);
     size_t n = offices && offices->type == MSGPACK_OBJECT_MAP ? offices->via.map.size : 0;
     column_t *cols = (column_t *) zmalloc ((n + 1) * sizeof (column_t));
     int rc = 0;
@@ -408,7 +447,7 @@ s_print_columns (const msgpack_object *root, format_t format)
         rc = s_column (&cols[i], name, &offices->via.map.ptr[i].val, (int64_t) k);
     }
     if (rc == 0)
-        rc = s_column (&cols[n], "total", opstap_field (root, "total"), (int64_t) k);
+        rc = s_column (&cols[n], "total", obj_get (root, "total"), (int64_t) k);
     if (rc == 0 && format == FORMAT_CSV)
         s_print_csv (cols, n + 1);
     else if (rc == 0)
@@ -423,11 +462,11 @@ s_print_columns (const msgpack_object *root, format_t format)
 static void
 s_print_error (const msgpack_object *root)
 {
-    const msgpack_object *error = opstap_field (root, "error");
+    const msgpack_object *error = obj_get (root, "error");
     char code[64] = "?", message[512] = "", field[128] = "";
-    opstap_str (opstap_field (error, "code"), code, sizeof code);
-    opstap_str (opstap_field (error, "message"), message, sizeof message);
-    opstap_str (opstap_field (error, "field"), field, sizeof field);
+    opstap_str (obj_get (error, "code"), code, sizeof code);
+    opstap_str (obj_get (error, "message"), message, sizeof message);
+    opstap_str (obj_get (error, "field"), field, sizeof field);
     fprintf (stderr, "opstap: report refused: %s%s%s%s: %s\n", code, *field ? " (" : "",
              field, *field ? ")" : "", message);
 }
@@ -436,7 +475,8 @@ int
 opstap_report (opstap_t *opstap, int argc, char **argv)
 {
     args_t args;
-    if (s_parse_args (argc, argv, &args))
+    if (s_parse_args (argc, argv, &args)
+        || opstap_known_office (opstap, "reporting", args.office))
         return OPSTAP_EXIT_USAGE;
     zsys_handler_set (NULL);
     client_t *client = client_new (opstap->directory, opstap->keys);

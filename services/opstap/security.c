@@ -92,6 +92,8 @@ static reply_t *
 s_ask (client_t *client, opstap_t *opstap, const dir_entry_t *entry, const char *cmd,
        const char *office, const pair_t *pairs, size_t npairs)
 {
+    if (opstap_handshake (opstap, entry))
+        return NULL;
     msgpack_sbuffer body;
     msgpack_sbuffer_init (&body);
     msgpack_packer pk;
@@ -134,7 +136,7 @@ s_failed (const dir_entry_t *entry, reply_t *reply)
 static void
 s_note_more (const dir_entry_t *entry, const msgpack_object *root, uint32_t shown)
 {
-    const msgpack_object *more = opstap_field (root, "more");
+    const msgpack_object *more = obj_get (root, "more");
     if (more && more->type == MSGPACK_OBJECT_BOOLEAN && more->via.boolean)
         fprintf (stderr,
                  "opstap: %s holds more matching entries than the %" PRIu32
@@ -161,6 +163,9 @@ opstap_audit (opstap_t *opstap, int argc, char **argv)
     }
     if (!service)
         return opstap_usage_error ("audit needs --service");
+    if (opstap_known_service (opstap, service)
+        || opstap_known_office (opstap, service, office))
+        return OPSTAP_EXIT_USAGE;
     client_t *client = client_new (opstap->directory, opstap->keys);
     int code = OPSTAP_EXIT_OK;
     for (size_t i = 0; i < directory_size (opstap->directory); i++) {
@@ -169,7 +174,7 @@ opstap_audit (opstap_t *opstap, int argc, char **argv)
             continue;
         reply_t *reply = s_ask (client, opstap, entry, "audit.list", office, pairs, 4);
         const msgpack_object *entries =
-            reply ? opstap_field (reply_root (reply), "entries") : NULL;
+            reply ? obj_get (reply_root (reply), "entries") : NULL;
         if (!reply || !reply_ok (reply) || !entries
             || entries->type != MSGPACK_OBJECT_ARRAY)
             code = s_failed (entry, reply);
@@ -187,23 +192,52 @@ opstap_audit (opstap_t *opstap, int argc, char **argv)
 //  --------------------------------------------------------------------------
 //  erase-status
 
-//  Prints one instance's line; returns how many records it holds, or -1
-//  when it did not answer.
+//  What the instances answered to erase.check for one id.
+typedef struct {
+    bool unknown;    //  an instance did not answer
+    uint64_t total;  //  records holding the id, in all
+    uint64_t others; //  of those, outside intake
+} holding_t;
+
+//  One instance's line; how many records it holds, or -1 when it did not
+//  answer.
 static int64_t
-s_erase_row (const dir_entry_t *entry, reply_t *reply)
+s_erase_row (const dir_entry_t *entry, reply_t *reply, bool print)
 {
     uint64_t holds = 0;
     if (!reply || !reply_ok (reply)
-        || opstap_uint (opstap_field (reply_root (reply), "holds"), &holds)) {
-        s_failed (entry, reply);
-        printf ("%-12s %-20s unknown\n", entry->service, entry->instance);
+        || opstap_uint (obj_get (reply_root (reply), "holds"), &holds)) {
+        if (print) {
+            s_failed (entry, reply);
+            printf ("%-12s %-20s unknown\n", entry->service, entry->instance);
+        }
         return -1;
     }
-    char *tables = json_from_msgpack (opstap_field (reply_root (reply), "tables"));
-    printf ("%-12s %-20s %s %s\n", entry->service, entry->instance,
-            holds ? "holds" : "clean", holds && tables ? tables : "");
+    char *tables = json_from_msgpack (obj_get (reply_root (reply), "tables"));
+    if (print)
+        printf ("%-12s %-20s %s %s\n", entry->service, entry->instance,
+                holds ? "holds" : "clean", holds && tables ? tables : "");
     free (tables);
     return (int64_t) holds;
+}
+
+static holding_t
+s_holding (client_t *client, opstap_t *opstap, const char *id, const char *office,
+           bool print)
+{
+    holding_t holding = {false, 0, 0};
+    pair_t pairs[] = {{"candidate", id}};
+    for (size_t i = 0; i < directory_size (opstap->directory); i++) {
+        const dir_entry_t *entry = directory_at (opstap->directory, i);
+        reply_t *reply = s_ask (client, opstap, entry, "erase.check", office, pairs, 1);
+        int64_t holds = s_erase_row (entry, reply, print);
+        reply_destroy (&reply);
+        holding.unknown |= holds < 0;
+        holding.total += holds > 0 ? (uint64_t) holds : 0;
+        if (holds > 0 && !streq (entry->service, "intake"))
+            holding.others += (uint64_t) holds;
+    }
+    return holding;
 }
 
 static int
@@ -223,46 +257,64 @@ s_complete (client_t *client, opstap_t *opstap, const char *id, const char *offi
     return code;
 }
 
+static int
+s_parse_wait (const char *text, int64_t *wait_ms)
+{
+    char *end = NULL;
+    double seconds = strtod (text, &end);
+    if (!*text || *end || !(seconds >= 0 && seconds <= 3600))
+        return -1;
+    *wait_ms = (int64_t) (seconds * 1000);
+    return 0;
+}
+
 int
 opstap_erase_status (opstap_t *opstap, int argc, char **argv)
 {
     const char *id = NULL, *office = NULL;
     bool complete = false;
+    int64_t wait_ms = 0;
     for (int i = 0; i < argc; i++) {
         if (streq (argv[i], "--office") && i + 1 < argc)
             office = argv[++i];
         else if (streq (argv[i], "--complete"))
             complete = true;
-        else if (!id && argv[i][0] != '-')
+        else if (streq (argv[i], "--wait") && i + 1 < argc) {
+            if (s_parse_wait (argv[++i], &wait_ms))
+                return opstap_usage_error ("erase-status: --wait needs seconds, 0-3600");
+        } else if (!id && argv[i][0] != '-')
             id = argv[i];
         else
             return opstap_usage_error ("erase-status: unexpected %s", argv[i]);
     }
     if (!id || !codec_valid_id (id, strlen (id)))
         return opstap_usage_error ("erase-status needs a candidate ID");
+    if (opstap_known_office (opstap, "intake", office))
+        return OPSTAP_EXIT_USAGE;
+    zsys_handler_set (NULL);
     client_t *client = client_new (opstap->directory, opstap->keys);
-    pair_t pairs[] = {{"candidate", id}};
-    bool unknown = false;
-    uint64_t others = 0, total = 0;
-    for (size_t i = 0; i < directory_size (opstap->directory); i++) {
-        const dir_entry_t *entry = directory_at (opstap->directory, i);
-        reply_t *reply = s_ask (client, opstap, entry, "erase.check", office, pairs, 1);
-        int64_t holds = s_erase_row (entry, reply);
-        reply_destroy (&reply);
-        unknown |= holds < 0;
-        total += holds > 0 ? (uint64_t) holds : 0;
-        others += holds > 0 && !streq (entry->service, "intake") ? (uint64_t) holds : 0;
+    //  With --wait, ask quietly until no follower holds the id (intake
+    //  keeps it until --complete), then once more to print.
+    int64_t give_up = zclock_mono () + wait_ms;
+    holding_t holding = s_holding (client, opstap, id, office, wait_ms == 0);
+    while (wait_ms > 0 && (holding.unknown || holding.others)
+           && zclock_mono () < give_up) {
+        zclock_sleep (200);
+        holding = s_holding (client, opstap, id, office, false);
     }
-    int code = unknown || total ? OPSTAP_EXIT_ERROR : OPSTAP_EXIT_OK;
+    if (wait_ms > 0)
+        holding = s_holding (client, opstap, id, office, true);
+    int code = holding.unknown || holding.total ? OPSTAP_EXIT_ERROR : OPSTAP_EXIT_OK;
     //  Only when every follower is done may intake forget the id: a
     //  follower that has not applied candidate.erased yet still needs it.
-    if (complete && !unknown && others == 0 && total > 0)
+    if (complete && !holding.unknown && holding.others == 0 && holding.total > 0)
         code = s_complete (client, opstap, id, office);
-    else if (complete && (unknown || others))
+    else if (complete && (holding.unknown || holding.others))
         fprintf (stderr, "opstap: not complete: %s\n",
-                 unknown ? "an instance did not answer" : "followers still hold the id");
-    else if (!unknown)
-        printf ("%s\n", total ? "erasure pending" : "erased everywhere");
+                 holding.unknown ? "an instance did not answer"
+                                 : "followers still hold the id");
+    else if (!holding.unknown)
+        printf ("%s\n", holding.total ? "erasure pending" : "erased everywhere");
     client_destroy (&client);
     return code;
 }

@@ -64,7 +64,7 @@ s_ask_all (status_t *self)
     bool *asked = (bool *) zmalloc ((self->nrows ? self->nrows : 1) * sizeof (bool));
     for (size_t i = 0; i < self->nrows; i++) {
         row_t *row = &self->rows[i];
-        if (row->up)
+        if (row->up || opstap_refused (self->opstap, row->entry))
             continue;
         //  A fresh socket drops the unanswered request of the last round.
         client_reset (self->client, row->entry, CLIENT_COMMAND);
@@ -89,6 +89,28 @@ s_ask_all (status_t *self)
     return all_up;
 }
 
+//  Checks the handshake of every instance that did not answer; true when
+//  each of them refused it, so that waiting longer changes nothing.
+static bool
+s_only_refused (status_t *self)
+{
+    bool only_refused = true;
+    for (size_t i = 0; i < self->nrows; i++) {
+        row_t *row = &self->rows[i];
+        if (!row->up && opstap_handshake (self->opstap, row->entry) == 0)
+            only_refused = false;
+    }
+    return only_refused;
+}
+
+static const char *
+s_state (status_t *self, const row_t *row)
+{
+    if (row->up)
+        return "up";
+    return opstap_refused (self->opstap, row->entry) ? "refused" : "down";
+}
+
 //  "intake@42 (lag 0), training@7 (lag 3)", or "-" for none.
 static char *
 s_consumers (const msgpack_object *reply)
@@ -98,16 +120,16 @@ s_consumers (const msgpack_object *reply)
     FILE *out = open_memstream (&text, &size);
     if (!out)
         return NULL;
-    const msgpack_object *list = opstap_field (reply, "consumers");
+    const msgpack_object *list = obj_get (reply, "consumers");
     uint32_t count =
         list && list->type == MSGPACK_OBJECT_ARRAY ? list->via.array.size : 0;
     for (uint32_t i = 0; i < count; i++) {
         const msgpack_object *c = &list->via.array.ptr[i];
         char instance[DIR_NAME_MAX + 1] = "?";
         uint64_t position = 0, lag = 0;
-        opstap_str (opstap_field (c, "instance"), instance, sizeof instance);
-        opstap_uint (opstap_field (c, "position"), &position);
-        opstap_uint (opstap_field (c, "lag"), &lag);
+        opstap_str (obj_get (c, "instance"), instance, sizeof instance);
+        opstap_uint (obj_get (c, "position"), &position);
+        opstap_uint (obj_get (c, "lag"), &lag);
         fprintf (out, "%s%s@%" PRIu64 " (lag %" PRIu64 ")", i ? ", " : "", instance,
                  position, lag);
     }
@@ -125,7 +147,7 @@ s_pack_kv (msgpack_packer *pk, const char *key, const char *value)
 }
 
 static void
-s_print_down (const dir_entry_t *entry)
+s_print_down (const dir_entry_t *entry, const char *state)
 {
     msgpack_sbuffer sbuf;
     msgpack_sbuffer_init (&sbuf);
@@ -136,7 +158,7 @@ s_print_down (const dir_entry_t *entry)
     s_pack_kv (&pk, "instance", entry->instance);
     msgpack_pack_str_with_body (&pk, "ok", 2);
     msgpack_pack_false (&pk);
-    s_pack_kv (&pk, "state", "down");
+    s_pack_kv (&pk, "state", state);
     msgpack_unpacked up;
     msgpack_unpacked_init (&up);
     if (msgpack_unpack_next (&up, sbuf.data, sbuf.size, NULL) == MSGPACK_UNPACK_SUCCESS)
@@ -153,7 +175,7 @@ s_print_json (status_t *self)
         if (row->reply)
             opstap_print (reply_root (row->reply), stdout);
         else
-            s_print_down (row->entry);
+            s_print_down (row->entry, s_state (self, row));
     }
 }
 
@@ -164,18 +186,18 @@ typedef struct {
 } line_t;
 
 static void
-s_fill_line (row_t *row, line_t *line)
+s_fill_line (status_t *self, row_t *row, line_t *line)
 {
     const msgpack_object *root = row->reply ? reply_root (row->reply) : NULL;
     uint64_t head;
-    if (row->up && opstap_uint (opstap_field (root, "head"), &head) == 0)
+    if (row->up && opstap_uint (obj_get (root, "head"), &head) == 0)
         snprintf (line->head, sizeof line->head, "%" PRIu64, head);
     else
         snprintf (line->head, sizeof line->head, "-");
     line->consumers = row->up ? s_consumers (root) : NULL;
     line->cells[0] = row->entry->service;
     line->cells[1] = row->entry->instance;
-    line->cells[2] = row->up ? "up" : "down";
+    line->cells[2] = s_state (self, row);
     line->cells[3] = line->head;
     line->cells[4] = line->consumers ? line->consumers : "-";
 }
@@ -199,7 +221,7 @@ s_print_table (status_t *self)
     for (int c = 0; c < 5; c++)
         widths[c] = (int) strlen (titles[c]);
     for (size_t i = 0; i < self->nrows; i++) {
-        s_fill_line (&self->rows[i], &lines[i]);
+        s_fill_line (self, &self->rows[i], &lines[i]);
         for (int c = 0; c < 5; c++)
             if ((int) strlen (lines[i].cells[c]) > widths[c])
                 widths[c] = (int) strlen (lines[i].cells[c]);
@@ -242,10 +264,15 @@ opstap_status (opstap_t *opstap, int argc, char **argv)
     status_t *self = status_new (opstap);
     int64_t give_up = zclock_mono () + wait_ms;
     bool all_up = s_ask_all (self);
-    while (!all_up && zclock_mono () + STATUS_RETRY_MS <= give_up) {
+    while (!all_up && !s_only_refused (self)
+           && zclock_mono () + STATUS_RETRY_MS <= give_up) {
         zclock_sleep (STATUS_RETRY_MS);
         all_up = s_ask_all (self);
     }
+    //  Without --wait the loop does not run: still say why an instance
+    //  that did not answer refused.
+    if (!all_up)
+        s_only_refused (self);
     if (json)
         s_print_json (self);
     else

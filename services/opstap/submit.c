@@ -120,12 +120,11 @@ s_local_error (submit_t *self, const char *code, const char *field, const char *
 static void
 s_remember (submit_t *self, reply_t *reply)
 {
-    const msgpack_object *pos = opstap_field (reply_root (reply), "position");
+    const msgpack_object *pos = obj_get (reply_root (reply), "position");
     position_t seen;
-    if (opstap_str (opstap_field (pos, "service"), seen.service, sizeof seen.service)
-        || opstap_str (opstap_field (pos, "instance"), seen.instance,
-                       sizeof seen.instance)
-        || opstap_uint (opstap_field (pos, "seq"), &seen.seq))
+    if (opstap_str (obj_get (pos, "service"), seen.service, sizeof seen.service)
+        || opstap_str (obj_get (pos, "instance"), seen.instance, sizeof seen.instance)
+        || opstap_uint (obj_get (pos, "seq"), &seen.seq))
         return;
     for (size_t i = 0; i < self->npositions; i++) {
         position_t *known = &self->positions[i];
@@ -166,11 +165,11 @@ static void
 s_pack_body (submit_t *self, const msgpack_object *cmd, const dir_entry_t *target,
              const char *rid, msgpack_sbuffer *body)
 {
-    bool add_rid = !opstap_field (cmd, "rid");
+    bool add_rid = !obj_get (cmd, "rid");
     uint32_t nafter = 0;
     for (size_t i = 0; i < self->npositions; i++)
         nafter += strcmp (self->positions[i].instance, target->instance) != 0;
-    bool add_after = nafter > 0 && !opstap_field (cmd, "after");
+    bool add_after = nafter > 0 && !obj_get (cmd, "after");
     msgpack_packer pk;
     msgpack_packer_init (&pk, body, msgpack_sbuffer_write);
     msgpack_pack_map (&pk, cmd->via.map.size + add_rid + add_after);
@@ -191,7 +190,7 @@ s_pack_body (submit_t *self, const msgpack_object *cmd, const dir_entry_t *targe
 static const char *
 s_service (submit_t *self, const msgpack_object *cmd, char *name, size_t size)
 {
-    const msgpack_object *field = opstap_field (cmd, "cmd");
+    const msgpack_object *field = obj_get (cmd, "cmd");
     if (!field || field->type != MSGPACK_OBJECT_STR) {
         s_local_error (self, "invalid_argument", "cmd", "line %zu: cmd must be a string",
                        self->line);
@@ -219,7 +218,7 @@ s_route (submit_t *self, const msgpack_object *cmd)
     const char *service = s_service (self, cmd, name, sizeof name);
     if (!service)
         return NULL;
-    const msgpack_object *field = opstap_field (cmd, "office");
+    const msgpack_object *field = obj_get (cmd, "office");
     //  Only a report may leave the office out: it then covers every office.
     bool anywhere = !field && strcmp (name, "report.summary") == 0;
     if (!anywhere && opstap_str (field, office, sizeof office)) {
@@ -248,6 +247,10 @@ s_exchange (submit_t *self, const dir_entry_t *target, msgpack_sbuffer *body,
         return s_local_error (self, "invalid_argument", "frame",
                               "line %zu: command larger than %d bytes", self->line,
                               OPSTAP_MAX_BODY);
+    //  A refused handshake is never answered: say so now, not after the
+    //  timeouts of every attempt.
+    if (opstap_handshake (self->opstap, target))
+        return -1;
     reply_t *reply =
         client_request (self->client, target, CLIENT_COMMAND, body->data, body->size, rid,
                         self->opstap->timeout_ms, SUBMIT_ATTEMPTS);
@@ -277,9 +280,9 @@ s_submit_command (submit_t *self, const msgpack_object *cmd)
     if (!target)
         return 1;
     char rid[DIR_NAME_MAX + 1];
-    if (!opstap_field (cmd, "rid"))
+    if (!obj_get (cmd, "rid"))
         snprintf (rid, sizeof rid, "%s-%zu", self->prefix, self->line);
-    else if (opstap_str (opstap_field (cmd, "rid"), rid, sizeof rid))
+    else if (opstap_str (obj_get (cmd, "rid"), rid, sizeof rid))
         rid[0] = 0; //  not an id: the service will say so, nothing to match
     msgpack_sbuffer body;
     msgpack_sbuffer_init (&body);

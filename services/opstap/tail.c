@@ -71,7 +71,7 @@ s_print_events (source_t *source, const msgpack_object *events)
     for (uint32_t i = 0; i < events->via.array.size; i++) {
         const msgpack_object *event = &events->via.array.ptr[i];
         uint64_t seq;
-        if (opstap_uint (opstap_field (event, "seq"), &seq))
+        if (opstap_uint (obj_get (event, "seq"), &seq))
             return -1;
         if (seq < source->next)
             continue; //  already printed
@@ -116,7 +116,7 @@ s_replay_once (tail_t *self, source_t *source)
                  source->entry->replay);
         return OPSTAP_EXIT_USAGE;
     }
-    const msgpack_object *events = opstap_field (reply_root (reply), "events");
+    const msgpack_object *events = obj_get (reply_root (reply), "events");
     int rc = TAIL_CAUGHT_UP;
     if (!reply_ok (reply) || !events || events->type != MSGPACK_OBJECT_ARRAY) {
         char *text = json_from_msgpack (reply_root (reply));
@@ -128,7 +128,7 @@ s_replay_once (tail_t *self, source_t *source)
         //  A stream seen through an office filter has holes: "next" says
         //  where the producer stopped looking.
         uint64_t next = 0;
-        if (opstap_uint (opstap_field (reply_root (reply), "next"), &next) == 0
+        if (opstap_uint (obj_get (reply_root (reply), "next"), &next) == 0
             && next > source->next) {
             source->next = next;
             rc = TAIL_MORE;
@@ -263,17 +263,18 @@ opstap_tail (opstap_t *opstap, int argc, char **argv)
     //  Only a follower ends on a signal by itself; otherwise Ctrl-C kills.
     if (!args.follow)
         zsys_handler_set (NULL);
+    if (opstap_known_service (opstap, args.service))
+        return OPSTAP_EXIT_USAGE;
     tail_t *self = tail_new (opstap, args.service, args.instance, args.from);
     int rc = TAIL_CAUGHT_UP;
     if (self->nsources == 0) {
-        if (args.instance)
-            fprintf (stderr, "opstap: no instance %s of service %s in the directory\n",
-                     args.instance, args.service);
-        else
-            fprintf (stderr, "opstap: no instance of service %s in the directory\n",
-                     args.service);
+        fprintf (stderr, "opstap: no instance %s of service %s in the directory\n",
+                 args.instance, args.service);
         rc = OPSTAP_EXIT_USAGE;
     }
+    for (size_t i = 0; i < self->nsources && rc == TAIL_CAUGHT_UP; i++)
+        if (opstap_handshake (opstap, self->sources[i].entry))
+            rc = OPSTAP_EXIT_USAGE;
     for (size_t i = 0; i < self->nsources && rc == TAIL_CAUGHT_UP; i++)
         rc = s_catch_up (self, &self->sources[i]);
     if (rc == TAIL_CAUGHT_UP)

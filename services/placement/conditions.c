@@ -60,9 +60,9 @@ conditions_unmet (const placement_t *p, const known_t *candidate, const vacancy_
     out->count = 0;
     if (!candidate)
         s_add (out, "candidate", "candidate not known");
-    else if (candidate->status != KNOWN_ADMITTED)
+    else if (candidate->status != CS_ADMITTED)
         s_add (out, "candidate", "candidate not admitted (%s)",
-               known_statuses[candidate->status]);
+               intake_status_name (candidate->status));
     s_people (p, out);
     s_place (p, v, h, out);
     if (candidate && *candidate->active && strcmp (candidate->active, p->id) != 0)

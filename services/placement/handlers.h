@@ -31,7 +31,9 @@ int placement_end (cmd_ctx_t *ctx);
 //  match.c
 int placement_match (cmd_ctx_t *ctx);
 
-//  learn.c: candidates from the intake stream, and their erasure
-int placement_apply (store_tx_t *tx, const msgpack_object *event, void *arg);
+//  learn.c: candidates from the intake stream
+int placement_learn (store_tx_t *tx, const msgpack_object *event, void *arg);
+//  erase.c: the erasure hook (service_def_t.erase)
+int placement_erase (store_tx_t *tx, const char *id, const char *token, void *state);
 
 #endif

@@ -111,7 +111,7 @@ s_store_contact (cmd_ctx_t *ctx, const placement_t *p, const char *with, const c
     char key[PL_ID_SIZE + 32];
     size_t klen =
         (size_t) snprintf (key, sizeof key, "%s%c%s%c%s", p->id, 0, date, 0, with);
-    int rc = store_get (cmd_tx (ctx), "contacts", key, klen, NULL, NULL);
+    int rc = store_get (cmd_tx (ctx), pl_contacts, key, klen, NULL, NULL);
     if (rc < 0)
         return cmd_store_fail (ctx);
     if (rc == 0)
@@ -126,7 +126,7 @@ s_store_contact (cmd_ctx_t *ctx, const placement_t *p, const char *with, const c
     msgpack_packer pk;
     msgpack_packer_init (&pk, &buf, msgpack_sbuffer_write);
     kv_pack_map (&f, &pk, &buf, 0);
-    rc = store_put (cmd_tx (ctx), "contacts", key, klen, buf.data, buf.size);
+    rc = store_put (cmd_tx (ctx), pl_contacts, key, klen, buf.data, buf.size);
     msgpack_sbuffer_destroy (&buf);
     kv_destroy (&f);
     return rc ? cmd_store_fail (ctx) : 0;

@@ -126,7 +126,7 @@ placement_match (cmd_ctx_t *ctx)
         return -1;
     scan_t scan = {
         cmd_office (ctx), &c, (int) map_int (cmd_body (ctx), "hours", 0), NULL, 0, 0};
-    int rc = store_scan (cmd_tx (ctx), "vacancies", NULL, 0, NULL, 0, s_each, &scan);
+    int rc = store_scan (cmd_tx (ctx), pl_vacancies, NULL, 0, NULL, 0, s_each, &scan);
     if (rc == 0) {
         if (scan.count)
             qsort (scan.items, scan.count, sizeof (match_t), s_compare);

@@ -93,7 +93,7 @@ s_record_job (cmd_ctx_t *ctx, const placement_t *p)
     msgpack_packer_init (&pk, &buf, msgpack_sbuffer_write);
     kv_pack_map (&record, &pk, &buf, 0);
     int rc =
-        store_put (cmd_tx (ctx), "paid_jobs", p->id, strlen (p->id), buf.data, buf.size)
+        store_put (cmd_tx (ctx), pl_paid_jobs, p->id, strlen (p->id), buf.data, buf.size)
             ? cmd_store_fail (ctx)
             : placement_emit (ctx, "paid_job.recorded", p, p->ended, &facts);
     if (rc == 0) {

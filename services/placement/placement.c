@@ -71,38 +71,38 @@ static const field_t s_id_fields[] = {REQ ("id", F_ID), END};
 static const field_t s_match_fields[] = {
     REQ ("candidate", F_ID), INT ("hours", false, PL_HOURS_MIN, PL_HOURS_MAX), END};
 
-static const char *const s_tables[] = {
-    "candidates", //  known from the intake stream
-    "hosts",
-    "vacancies",
-    "placements",
-    "by_candidate", //  candidate NUL placement: what erasure removes
-    "contacts",     //  placement NUL date NUL with
-    "paid_jobs",    //  by placement: the outcome, apart from the placement
-    "originals",    //  first bodies of create commands
-    NULL};
+static const store_table_t *const s_tables[] = {
+    pl_candidates, pl_hosts,     pl_vacancies, pl_placements, pl_by_candidate,
+    pl_contacts,   pl_paid_jobs, pl_originals, NULL};
 static const char *const s_follows[] = {"intake", NULL};
 
+//  Who may send what: coordinators run the path to work, a host's
+//  supervisor signs, records contacts and keeps the host's details.
+#define C  R_COORDINATOR
+#define HS R_HOST_SUPERVISOR
+#define Q  CMD_QUERY
+
 static const command_t s_commands[] = {
-    {"host.register", s_host_register_fields, host_register, false, false},
-    {"host.update", s_host_update_fields, host_update, false, false},
-    {"vacancy.open", s_vacancy_open_fields, vacancy_open, false, false},
-    {"placement.propose", s_propose_fields, placement_propose, false, false},
-    {"placement.name", s_name_fields, placement_name, false, false},
-    {"placement.sign", s_sign_fields, placement_sign, false, false},
-    {"placement.start", s_dated_fields, placement_start, false, false},
-    {"placement.contact", s_contact_fields, placement_contact, false, false},
-    {"placement.extend", s_extend_fields, placement_extend, false, false},
-    {"placement.end", s_end_fields, placement_end, false, false},
-    {"placement.get", s_id_fields, placement_get, true, false},
-    {"placement.match", s_match_fields, placement_match, true, false},
-    {NULL, NULL, NULL, false, false}};
+    {"host.register", s_host_register_fields, host_register, 0, C},
+    {"host.update", s_host_update_fields, host_update, 0, C | HS},
+    {"vacancy.open", s_vacancy_open_fields, vacancy_open, 0, C},
+    {"placement.propose", s_propose_fields, placement_propose, 0, C},
+    {"placement.name", s_name_fields, placement_name, 0, C},
+    {"placement.sign", s_sign_fields, placement_sign, 0, C | HS},
+    {"placement.start", s_dated_fields, placement_start, 0, C},
+    {"placement.contact", s_contact_fields, placement_contact, 0, C | HS},
+    {"placement.extend", s_extend_fields, placement_extend, 0, C},
+    {"placement.end", s_end_fields, placement_end, 0, C},
+    {"placement.get", s_id_fields, placement_get, Q, C | HS},
+    {"placement.match", s_match_fields, placement_match, Q, C},
+    {NULL, NULL, NULL, 0, 0}};
 
 static const service_def_t s_placement = {.service = "placement",
                                           .tables = s_tables,
                                           .commands = s_commands,
                                           .follows = s_follows,
-                                          .apply = placement_apply};
+                                          .apply = placement_learn,
+                                          .erase = placement_erase};
 
 const service_def_t *
 placement_service (void)

@@ -63,10 +63,10 @@ s_proposable (cmd_ctx_t *ctx, const placement_t *p, vacancy_t *v)
     known_t c;
     if (rec_load (ctx, &rec_known, p->candidate, "candidate", &c))
         return -1;
-    if (c.status != KNOWN_ADMITTED)
+    if (c.status != CS_ADMITTED)
         return cmd_fail (ctx, ERR_FAILED_PRECONDITION, "candidate",
                          "candidate %s is %s, not admitted", c.id,
-                         known_statuses[c.status]);
+                         intake_status_name (c.status));
     if (rec_load (ctx, &rec_vacancy, p->vacancy, "vacancy", v))
         return -1;
     if (p->hours < v->hours_min || p->hours > v->hours_max)
@@ -99,7 +99,7 @@ s_index (cmd_ctx_t *ctx, const placement_t *p)
     memcpy (key, p->candidate, clen + 1);
     memcpy (key + clen + 1, p->id, strlen (p->id));
     size_t klen = clen + 1 + strlen (p->id);
-    return store_put (cmd_tx (ctx), "by_candidate", key, klen, "", 0)
+    return store_put (cmd_tx (ctx), pl_by_candidate, key, klen, "", 0)
                ? cmd_store_fail (ctx)
                : 0;
 }
@@ -244,7 +244,7 @@ s_get_contacts (cmd_ctx_t *ctx, const placement_t *p)
     contacts_t list = {0, {0, NULL, 0}, {NULL, NULL}};
     msgpack_sbuffer_init (&list.items);
     msgpack_packer_init (&list.pk, &list.items, msgpack_sbuffer_write);
-    int rc = store_scan (cmd_tx (ctx), "contacts", NULL, 0, p->id, strlen (p->id) + 1,
+    int rc = store_scan (cmd_tx (ctx), pl_contacts, NULL, 0, p->id, strlen (p->id) + 1,
                          s_contact_one, &list);
     if (rc == 0) {
         kv_t *reply = cmd_reply (ctx);
@@ -260,7 +260,7 @@ s_get_paid_job (cmd_ctx_t *ctx, const placement_t *p)
 {
     const void *val;
     size_t vlen;
-    int rc = store_get (cmd_tx (ctx), "paid_jobs", p->id, strlen (p->id), &val, &vlen);
+    int rc = store_get (cmd_tx (ctx), pl_paid_jobs, p->id, strlen (p->id), &val, &vlen);
     if (rc < 0)
         return cmd_store_fail (ctx);
     oerr_t err;

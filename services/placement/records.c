@@ -1,13 +1,18 @@
 /*  records - the placement service's stored records.  */
 #include "records.h"
 
+STORE_TABLE (pl_candidates, "candidates");
+STORE_TABLE (pl_hosts, "hosts");
+STORE_TABLE (pl_vacancies, "vacancies");
+STORE_TABLE (pl_placements, "placements");
+STORE_TABLE (pl_by_candidate, "by_candidate");
+STORE_TABLE (pl_contacts, "contacts");
+STORE_TABLE (pl_paid_jobs, "paid_jobs");
+STORE_TABLE (pl_originals, "originals");
+
 #include <ctype.h>
 #include <stddef.h>
 
-const char *const known_statuses[] = {"registered", "info_session_attended",
-                                      "admitted",   "deferred",
-                                      "declined",   "withdrawn",
-                                      NULL};
 const char *const host_requirements[] = {
     "one_year",         "hours_12_24", "function_profile", "onboarding",
     "fixed_supervisor", "buddy",       "allows_training",  "insured",
@@ -49,8 +54,8 @@ s_unpack_known (void *rec, const msgpack_object *m)
     STR (m, "id", k, id);
     STR (m, "office", k, office);
     k->status = (int) map_int (m, "status", 0);
-    if (k->status < 0 || k->status > KNOWN_WITHDRAWN)
-        k->status = 0;
+    if (k->status < 0 || k->status >= CS_COUNT)
+        k->status = CS_REGISTERED;
     STR (m, "function", k, function);
     STR (m, "sector", k, sector);
     STR (m, "active", k, active);
@@ -170,12 +175,12 @@ s_unpack_placement (void *rec, const msgpack_object *m)
             unpack                                                                       \
     }
 const rec_kind_t rec_known =
-    KIND ("candidates", "candidate", known_t, s_pack_known, s_unpack_known);
-const rec_kind_t rec_host = KIND ("hosts", "host", host_t, s_pack_host, s_unpack_host);
+    KIND (pl_candidates, "candidate", known_t, s_pack_known, s_unpack_known);
+const rec_kind_t rec_host = KIND (pl_hosts, "host", host_t, s_pack_host, s_unpack_host);
 const rec_kind_t rec_vacancy =
-    KIND ("vacancies", "vacancy", vacancy_t, s_pack_vacancy, s_unpack_vacancy);
+    KIND (pl_vacancies, "vacancy", vacancy_t, s_pack_vacancy, s_unpack_vacancy);
 const rec_kind_t rec_placement =
-    KIND ("placements", "placement", placement_t, s_pack_placement, s_unpack_placement);
+    KIND (pl_placements, "placement", placement_t, s_pack_placement, s_unpack_placement);
 
 static const char *
 s_id (const rec_kind_t *kind, const void *rec)
@@ -261,7 +266,7 @@ rec_created (cmd_ctx_t *ctx, const rec_kind_t *kind, const char *id)
     size_t klen = s_original_key (kind, id, key, sizeof key);
     const void *val;
     size_t vlen;
-    int rc = store_get (cmd_tx (ctx), "originals", key, klen, &val, &vlen);
+    int rc = store_get (cmd_tx (ctx), pl_originals, key, klen, &val, &vlen);
     if (rc < 0)
         return cmd_store_fail (ctx);
     if (rc == 1)
@@ -286,7 +291,7 @@ rec_remember (cmd_ctx_t *ctx, const rec_kind_t *kind, const char *id)
     msgpack_packer pk;
     msgpack_packer_init (&pk, &buf, msgpack_sbuffer_write);
     msgpack_pack_object (&pk, *cmd_body (ctx));
-    int rc = store_put (cmd_tx (ctx), "originals", key, klen, buf.data, buf.size);
+    int rc = store_put (cmd_tx (ctx), pl_originals, key, klen, buf.data, buf.size);
     msgpack_sbuffer_destroy (&buf);
     return rc ? cmd_store_fail (ctx) : 0;
 }
@@ -296,7 +301,7 @@ rec_forget (store_tx_t *tx, const rec_kind_t *kind, const char *id)
 {
     char key[2 * PL_ID_SIZE];
     size_t klen = s_original_key (kind, id, key, sizeof key);
-    return store_del (tx, "originals", key, klen);
+    return store_del (tx, pl_originals, key, klen);
 }
 
 //  --------------------------------------------------------------------------

@@ -5,7 +5,18 @@
 #ifndef OPSTAP_PLACEMENT_RECORDS_H
 #define OPSTAP_PLACEMENT_RECORDS_H
 
+#include "intake_event.h"
 #include "service.h"
+
+//  candidates    id -> what the intake stream said of a candidate (known_t)
+//  hosts, vacancies, placements   id -> the record
+//  by_candidate  candidate NUL placement -> "": what erasure removes
+//  contacts      placement NUL date NUL with -> a supervisor contact
+//  paid_jobs     placement -> the outcome, apart from the placement
+//  originals     noun:id -> the first body of a create command
+extern const store_table_t pl_candidates[1], pl_hosts[1], pl_vacancies[1],
+    pl_placements[1], pl_by_candidate[1], pl_contacts[1], pl_paid_jobs[1],
+    pl_originals[1];
 
 #define PL_ID_SIZE      (CODEC_ID_MAX + 1)
 #define PL_TEXT_SIZE    (CODEC_TEXT_MAX + 1)
@@ -18,7 +29,7 @@
 typedef struct {
     char id[PL_ID_SIZE];
     char office[PL_ID_SIZE];
-    int status;                //  index in known_statuses
+    int status;                //  candidate_status_t (intake_event.h)
     char function[PL_ID_SIZE]; //  wishes, may be empty
     char sector[PL_ID_SIZE];
     char active[PL_ID_SIZE]; //  the started placement not yet ended, or empty
@@ -65,9 +76,6 @@ typedef struct {
     uint32_t contacts;
 } placement_t;
 
-extern const char *const known_statuses[];
-#define KNOWN_ADMITTED  2
-#define KNOWN_WITHDRAWN 5
 extern const char *const host_requirements[];
 extern const char *const placement_statuses[];
 extern const char *const placement_agreements[];
@@ -81,7 +89,7 @@ extern const char *const paid_job_contracts[];
 //  A kind of record: its table, the noun used in messages, where its id
 //  and office are, and how it is packed.
 typedef struct {
-    const char *table;
+    const store_table_t *table;
     const char *noun;
     size_t size;
     size_t id_at, office_at;

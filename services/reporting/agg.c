@@ -85,7 +85,8 @@ agg_get_i64 (const void *data, size_t size)
 //  Adds delta to the int64 under key; a record that comes back to zero is
 //  removed, so changes that cancel leave nothing behind.
 int
-agg_count (store_tx_t *tx, const char *table, const char *key, size_t klen, int64_t delta)
+agg_count (store_tx_t *tx, const store_table_t *table, const char *key, size_t klen,
+           int64_t delta)
 {
     return agg_count_vec (tx, table, key, klen, &delta, 1);
 }
@@ -94,7 +95,7 @@ agg_count (store_tx_t *tx, const char *table, const char *key, size_t klen, int6
 //  goes when every slot is back at zero. A stored value of another size
 //  counts as zeros (it is then replaced whole).
 int
-agg_count_vec (store_tx_t *tx, const char *table, const char *key, size_t klen,
+agg_count_vec (store_tx_t *tx, const store_table_t *table, const char *key, size_t klen,
                const int64_t *delta, size_t slots)
 {
     const void *val;
@@ -140,10 +141,10 @@ agg_add (store_tx_t *tx, const char *office, const char *metric, const char *dat
     size_t day_len = s_counter_key (key, office, metric, 'D', date);
     if (!day_len || delta == 0)
         return day_len ? 0 : -1;
-    if (agg_count (tx, "counts", key, day_len, delta))
+    if (agg_count (tx, rt_counts, key, day_len, delta))
         return -1;
     size_t month_len = s_counter_key (key, office, metric, 'M', month);
-    return agg_count (tx, "counts", key, month_len, delta);
+    return agg_count (tx, rt_counts, key, month_len, delta);
 }
 
 int
@@ -182,7 +183,7 @@ s_range (store_tx_t *tx, const char *office, const char *metric, char level,
     if (!flen)
         return -1;
     range_t r = {flen - strlen (lo), hi, 0};
-    if (store_scan (tx, "counts", from, flen, from, r.plen, s_range_each, &r))
+    if (store_scan (tx, rt_counts, from, flen, from, r.plen, s_range_each, &r))
         return -1;
     *sum += r.sum;
     return 0;
@@ -282,7 +283,7 @@ agg_asof (store_tx_t *tx, const char *office, const char *metric, const char *to
 int
 agg_note_office (store_tx_t *tx, const char *office)
 {
-    return store_put (tx, "offices", office, strlen (office), "", 0);
+    return store_put (tx, rt_offices, office, strlen (office), "", 0);
 }
 
 typedef struct {
@@ -310,7 +311,7 @@ int
 agg_offices (store_tx_t *tx, agg_name_fn *fn, void *arg)
 {
     names_t n = {0, fn, arg};
-    return store_scan (tx, "offices", NULL, 0, NULL, 0, s_name_each, &n);
+    return store_scan (tx, rt_offices, NULL, 0, NULL, 0, s_name_each, &n);
 }
 
 int
@@ -319,7 +320,7 @@ agg_note_label (store_tx_t *tx, const char *office, const char *kind, const char
     char key[AGG_KEY];
     const char *parts[] = {office, kind, label};
     size_t len = agg_key (key, parts, 3);
-    return len ? store_put (tx, "labels", key, len, "", 0) : -1;
+    return len ? store_put (tx, rt_labels, key, len, "", 0) : -1;
 }
 
 int
@@ -329,5 +330,5 @@ agg_labels (store_tx_t *tx, const char *office, const char *kind, agg_name_fn *f
     char prefix[AGG_KEY];
     const char *parts[] = {office, kind, ""};
     names_t n = {agg_key (prefix, parts, 3), fn, arg};
-    return store_scan (tx, "labels", NULL, 0, prefix, n.plen, s_name_each, &n);
+    return store_scan (tx, rt_labels, NULL, 0, prefix, n.plen, s_name_each, &n);
 }

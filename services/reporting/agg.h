@@ -33,6 +33,7 @@
 #ifndef OPSTAP_REPORTING_AGG_H
 #define OPSTAP_REPORTING_AGG_H
 
+#include "records.h"
 #include "service.h"
 
 #define AGG_ID     (CODEC_ID_MAX + 1)
@@ -40,7 +41,6 @@
 #define AGG_FIRST  "1900-01-01" //  the first date a date field can hold
 #define AGG_BEFORE "0000-00-00" //  a second date before every date (grid)
 #define AGG_SLOTS  80           //  the most int64s one grid record holds
-#define AGG_TABLES "offices", "counts", "grid", "labels", "distinct", "links"
 
 //  What every event carries, copied out of the message.
 typedef struct {
@@ -132,11 +132,11 @@ int agg_distinct_rekey (store_tx_t *tx, const char *id, const char *token);
 size_t agg_key (char out[AGG_KEY], const char *const *parts, size_t count);
 void agg_put_i64 (uint8_t out[8], int64_t value);
 //  Adds delta to the int64 under key in table (a record back at 0 goes).
-int agg_count (store_tx_t *tx, const char *table, const char *key, size_t klen,
+int agg_count (store_tx_t *tx, const store_table_t *table, const char *key, size_t klen,
                int64_t delta);
 //  The same for a vector of slots (1 .. AGG_SLOTS) int64s, element-wise.
-int agg_count_vec (store_tx_t *tx, const char *table, const char *key, size_t klen,
-                   const int64_t *delta, size_t slots);
+int agg_count_vec (store_tx_t *tx, const store_table_t *table, const char *key,
+                   size_t klen, const int64_t *delta, size_t slots);
 int64_t agg_get_i64 (const void *data, size_t size);
 
 #endif

@@ -81,7 +81,7 @@ s_new_day (store_tx_t *tx, const char *office, const char *kind, const char *dat
     char prefix[AGG_KEY], metric[80];
     const char *parts[] = {candidate, office, kind, ""};
     near_t n = {agg_key (prefix, parts, 4), date, "", ""};
-    if (!n.plen || store_scan (tx, "links", NULL, 0, prefix, n.plen, s_near_each, &n))
+    if (!n.plen || store_scan (tx, rt_links, NULL, 0, prefix, n.plen, s_near_each, &n))
         return -1;
     s_metric (metric, "dc", kind);
     const char *prev = *n.prev ? n.prev : AGG_BEFORE;
@@ -100,12 +100,12 @@ agg_distinct_add (store_tx_t *tx, const char *office, const char *kind, const ch
     const char *parts[] = {office, kind, date, candidate};
     const char *link_parts[] = {candidate, office, kind, date};
     size_t klen = agg_key (key, parts, 4), llen = agg_key (link, link_parts, 4);
-    int rc = klen && llen ? store_get (tx, "distinct", key, klen, NULL, NULL) : -1;
+    int rc = klen && llen ? store_get (tx, rt_distinct, key, klen, NULL, NULL) : -1;
     if (rc < 0 || (rc == 1 && s_new_day (tx, office, kind, date, candidate)))
         return -1;
     s_metric (metric, "dn", kind);
-    if (agg_count (tx, "distinct", key, klen, n)
-        || store_put (tx, "links", link, llen, "", 0))
+    if (agg_count (tx, rt_distinct, key, klen, n)
+        || store_put (tx, rt_links, link, llen, "", 0))
         return -1;
     return agg_add (tx, office, metric, date, n);
 }
@@ -173,20 +173,20 @@ s_move (store_tx_t *tx, const char *rest, size_t rlen, const char *id, const cha
     memcpy (key + rlen + 1, id, ilen);
     const void *val;
     size_t vlen;
-    int rc = store_get (tx, "distinct", key, rlen + 1 + ilen, &val, &vlen);
+    int rc = store_get (tx, rt_distinct, key, rlen + 1 + ilen, &val, &vlen);
     if (rc < 0)
         return -1;
     int64_t value = rc == 0 ? agg_get_i64 (val, vlen) : 0;
-    if (store_del (tx, "distinct", key, rlen + 1 + ilen))
+    if (store_del (tx, rt_distinct, key, rlen + 1 + ilen))
         return -1;
     memcpy (key + rlen + 1, token, tlen);
-    if (value && agg_count (tx, "distinct", key, rlen + 1 + tlen, value))
+    if (value && agg_count (tx, rt_distinct, key, rlen + 1 + tlen, value))
         return -1;
     char link[AGG_KEY];
     memcpy (link, token, tlen);
     link[tlen] = 0;
     memcpy (link + tlen + 1, rest, rlen);
-    return store_put (tx, "links", link, tlen + 1 + rlen, "", 0);
+    return store_put (tx, rt_links, link, tlen + 1 + rlen, "", 0);
 }
 
 typedef struct {
@@ -243,7 +243,7 @@ s_join (store_tx_t *tx, const char *office, const char *kind, const days_t *move
     days_t had = {NULL, 0, 0}, both = {NULL, 0, 0};
     day_scan_t s = {agg_key (prefix, parts, 4), &had};
     int rc =
-        s.plen ? store_scan (tx, "links", NULL, 0, prefix, s.plen, s_days_each, &s) : -1;
+        s.plen ? store_scan (tx, rt_links, NULL, 0, prefix, s.plen, s_days_each, &s) : -1;
     if (rc == 0 && had.count)
         rc = s_union (moved, &had, &both) || s_chain (tx, office, kind, moved, -1)
                      || s_chain (tx, office, kind, &had, -1)
@@ -288,14 +288,14 @@ agg_distinct_rekey (store_tx_t *tx, const char *id, const char *token)
         return -1;
     memcpy (prefix, id, plen);
     gather_t g = {NULL, NULL, 0, 0, plen};
-    int rc = store_scan (tx, "links", NULL, 0, prefix, plen, s_gather, &g);
+    int rc = store_scan (tx, rt_links, NULL, 0, prefix, plen, s_gather, &g);
     if (rc == 0)
         rc = s_join_all (tx, &g, token);
     for (size_t i = 0; rc == 0 && i < g.count; i++)
         rc = s_move (tx, g.keys[i], g.lens[i], id, token);
     free (g.keys);
     free (g.lens);
-    if (rc || store_del_prefix (tx, "links", prefix, plen))
+    if (rc || store_del_prefix (tx, rt_links, prefix, plen))
         return -1;
     return 0;
 }

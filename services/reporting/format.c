@@ -10,18 +10,19 @@
     reporting table and the stream positions are emptied before the
     service starts, and the consumers replay every stream from the start.
     A fresh store just gets the marker.  */
-#include "reporting.h"
+#include "handlers.h"
 
 #include "evlog.h"
+#include "records.h"
+#include "rids.h"
 #include "section.h"
 
-static const char *const s_tables[] = {EVLOG_TABLES, CONSUMER_TABLES, "rids",
-                                       RS_TABLES,    RS_RETIRED,      NULL};
 //  What a rebuild empties: the figures (and those of retired tables) and
 //  the positions that led to them. Reporting publishes no events and
 //  remembers no replies, so the rest of its store (events, subjects, rids)
 //  stays.
-static const char *const s_emptied[] = {RS_TABLES, RS_RETIRED, CONSUMER_TABLES, NULL};
+static const store_table_t *const s_emptied[] = {RS_TABLES, RS_RETIRED, CONSUMER_TABLES,
+                                                 NULL};
 
 #define BATCH 1024
 
@@ -43,7 +44,7 @@ s_key_each (const void *key, size_t klen, const void *val, size_t vlen, void *ar
 
 //  Deletes every record of table, a batch of keys at a time.
 static int
-s_empty (store_tx_t *tx, const char *table)
+s_empty (store_tx_t *tx, const store_table_t *table)
 {
     batch_t k = {zlistx_new ()};
     if (!k.keys)
@@ -69,49 +70,26 @@ s_any_each (const void *key, size_t klen, const void *val, size_t vlen, void *ar
     return 1;
 }
 
-typedef struct {
-    bool rebuilt; //  a store with positions was emptied
-} check_t;
-
-static int
-s_check (store_tx_t *tx, void *arg)
+int
+reporting_format (store_tx_t *tx, void *state)
 {
-    check_t *c = (check_t *) arg;
+    (void) state;
     char format[16];
     snprintf (format, sizeof format, "%d", REPORTING_FORMAT);
     const void *val;
     size_t vlen;
-    int rc = store_get (tx, "meta", "format", 6, &val, &vlen);
+    int rc = store_get (tx, rt_meta, "format", 6, &val, &vlen);
     if (rc < 0)
         return -1;
     if (rc == 0 && vlen == strlen (format) && memcmp (val, format, vlen) == 0)
         return 0;
     bool positions = false;
-    if (store_scan (tx, "positions", NULL, 0, NULL, 0, s_any_each, &positions))
+    if (store_scan (tx, consumer_positions, NULL, 0, NULL, 0, s_any_each, &positions))
         return -1;
-    for (const char *const *t = s_emptied; *t; t++)
+    for (const store_table_t *const *t = s_emptied; *t; t++)
         if (s_empty (tx, *t))
             return -1;
-    c->rebuilt = positions;
-    return store_put (tx, "meta", "format", 6, format, strlen (format));
-}
-
-int
-reporting_prepare (const char *data_dir, const char *instance)
-{
-    char path[1024];
-    snprintf (path, sizeof path, "%s/%s", data_dir, instance);
-    oerr_t err;
-    memset (&err, 0, sizeof err);
-    store_t *store = store_new (path, s_tables, &err);
-    check_t check = {false};
-    int rc = store ? store_write (store, s_check, &check, &err) : -1;
-    store_destroy (&store);
-    if (rc)
-        zsys_error ("event=reporting.format.error instance=%s message=\"%s\"", instance,
-                    err.message);
-    else if (check.rebuilt)
-        zsys_info ("event=reporting.rebuild reason=format instance=%s format=%d",
-                   instance, REPORTING_FORMAT);
-    return rc;
+    if (positions)
+        zsys_info ("event=reporting.rebuild reason=format format=%d", REPORTING_FORMAT);
+    return store_put (tx, rt_meta, "format", 6, format, strlen (format));
 }

@@ -75,7 +75,7 @@ s_goal_version (store_tx_t *tx, const char *key, size_t klen, const char *set,
 {
     const void *val;
     size_t vlen;
-    int rc = store_get (tx, "goals", key, klen, &val, &vlen);
+    int rc = store_get (tx, rt_goals, key, klen, &val, &vlen);
     size_t old = rc == 0 ? vlen - vlen % VERSION_SIZE : 0;
     uint8_t *v = rc < 0 ? NULL : (uint8_t *) malloc (old + VERSION_SIZE);
     if (!v)
@@ -87,7 +87,7 @@ s_goal_version (store_tx_t *tx, const char *key, size_t klen, const char *set,
     v[old + 10] = map_bool (ev->event, "smart_all", false) ? 1 : 0;
     rc = s_steps (tx, ev->office, set, v, old, -1)
                  || s_steps (tx, ev->office, set, v, old + VERSION_SIZE, 1)
-                 || store_put (tx, "goals", key, klen, v, old + VERSION_SIZE)
+                 || store_put (tx, rt_goals, key, klen, v, old + VERSION_SIZE)
                  || (old == 0 && agg_add (tx, ev->office, "tr.goals", set, 1))
              ? -1
              : 0;
@@ -104,7 +104,7 @@ s_goal_set (store_tx_t *tx, const agg_event_t *ev)
     size_t klen = agg_key (key, parts, 3);
     if (!ilen || !klen)
         return 0;
-    if (store_put (tx, "index", index, ilen, key, klen))
+    if (store_put (tx, rt_index, index, ilen, key, klen))
         return -1;
     return s_goal_version (tx, key, klen, ev->date, ev);
 }
@@ -116,7 +116,7 @@ s_goal_revised (store_tx_t *tx, const agg_event_t *ev)
     size_t ilen = s_goal_index (index, ev, goal), olen = strlen (ev->office);
     const void *val;
     size_t vlen;
-    int rc = ilen ? store_get (tx, "index", index, ilen, &val, &vlen) : 1;
+    int rc = ilen ? store_get (tx, rt_index, index, ilen, &val, &vlen) : 1;
     if (rc != 0 || vlen > AGG_KEY || vlen < olen + 12)
         return rc < 0 ? -1 : 0;
     memcpy (key, val, vlen);

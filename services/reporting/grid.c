@@ -50,7 +50,7 @@ agg_grid_add_vec (store_tx_t *tx, const char *office, const char *metric,
         snprintf (f, sizeof f, "%.*s", levels[i][0] == 'D' ? 10 : 7, first);
         snprintf (s, sizeof s, "%.*s", levels[i][1] == 'D' ? 10 : 7, second);
         size_t klen = s_key (key, office, metric, levels[i], f, s);
-        if (!klen || agg_count_vec (tx, "grid", key, klen, delta, slots))
+        if (!klen || agg_count_vec (tx, rt_grid, key, klen, delta, slots))
             return -1;
     }
     return 0;
@@ -106,7 +106,8 @@ s_row (store_tx_t *tx, const char *office, const char *metric, const char *level
     size_t slen = s_key (start, office, metric, levels, first, slo),
            rlen = s_key (row, office, metric, levels, first, "");
     cell_t c = {rlen, shi, "", sum, slots};
-    if (!slen || !rlen || store_scan (tx, "grid", start, slen, row, rlen, s_row_each, &c))
+    if (!slen || !rlen
+        || store_scan (tx, rt_grid, start, slen, row, rlen, s_row_each, &c))
         return -1;
     return 0;
 }
@@ -125,7 +126,7 @@ s_block (store_tx_t *tx, const char *office, const char *metric, const char *lev
     while (plen) {
         size_t klen = s_key (seek, office, metric, levels, at, NULL);
         cell_t c = {plen, NULL, "", NULL, 0};
-        if (!klen || store_scan (tx, "grid", seek, klen, prefix, plen, s_first_each, &c))
+        if (!klen || store_scan (tx, rt_grid, seek, klen, prefix, plen, s_first_each, &c))
             return -1;
         if (!*c.found || strcmp (c.found, first->hi) > 0)
             return 0;

@@ -5,6 +5,7 @@
     stages    candidate -> [office, [[date, stage, stagnation], ...]]
               the assessments in stream order, the only per-candidate
               record of this section; erasure moves it to the token.  */
+#include "intake_event.h"
 #include "section.h"
 
 #define HISTORY_MAX 256 //  intake keeps at most 200 assessments
@@ -42,7 +43,7 @@ s_history_load (store_tx_t *tx, const char *id, history_t *h)
 {
     const void *val;
     size_t vlen;
-    int rc = store_get (tx, "stages", id, strlen (id), &val, &vlen);
+    int rc = store_get (tx, rt_stages, id, strlen (id), &val, &vlen);
     if (rc != 0)
         return rc;
     oerr_t err;
@@ -81,7 +82,7 @@ s_history_save (store_tx_t *tx, const char *id, const history_t *h)
         pk_kv_int (&pk, "stage", h->items[i].stage);
         pk_kv_int (&pk, "stagnation", h->items[i].stagnation);
     }
-    int rc = store_put (tx, "stages", id, strlen (id), buf.data, buf.size);
+    int rc = store_put (tx, rt_stages, id, strlen (id), buf.data, buf.size);
     msgpack_sbuffer_destroy (&buf);
     return rc;
 }
@@ -194,15 +195,15 @@ intake_agg_erase (store_tx_t *tx, const char *id, const char *token)
 {
     const void *val;
     size_t vlen;
-    int rc = store_get (tx, "stages", id, strlen (id), &val, &vlen);
+    int rc = store_get (tx, rt_stages, id, strlen (id), &val, &vlen);
     if (rc == 1)
         return 0;
     //  A value read in a write transaction does not outlive the next write.
     void *copy = rc == 0 ? malloc (vlen ? vlen : 1) : NULL;
     if (copy)
         memcpy (copy, val, vlen);
-    rc = copy && store_put (tx, "stages", token, strlen (token), copy, vlen) == 0
-             ? store_del (tx, "stages", id, strlen (id))
+    rc = copy && store_put (tx, rt_stages, token, strlen (token), copy, vlen) == 0
+             ? store_del (tx, rt_stages, id, strlen (id))
              : -1;
     free (copy);
     return rc;
@@ -250,31 +251,31 @@ s_deferred (store_tx_t *tx, const agg_event_t *ev)
     return 0;
 }
 
-//  Events counted once on their day, by type.
-static const char *const s_counted[][2] = {
-    {"candidate.info_session_attended", "in.info_session_attended"},
-    {"candidate.admitted", "in.admitted"},
-    {"candidate.declined", "in.declined"},
-    {"candidate.withdrawn", "in.withdrawn"},
-    {NULL, NULL}};
-
 int
 intake_agg_apply (store_tx_t *tx, const agg_event_t *ev)
 {
-    char id[AGG_ID];
-    agg_str (ev, "candidate", id, sizeof id);
-    if (!*ev->date || !codec_valid_id (id, strlen (id)))
+    intake_event_t ie;
+    if (!*ev->date || intake_event_read (ev->event, &ie) != 0)
         return 0;
-    if (strcmp (ev->type, "candidate.registered") == 0)
+    const char *o = ev->office, *d = ev->date;
+    switch (ie.type) {
+    case IE_REGISTERED:
         return s_registered (tx, ev);
-    if (strcmp (ev->type, "candidate.deferred") == 0)
+    case IE_DEFERRED:
         return s_deferred (tx, ev);
-    if (strcmp (ev->type, "candidate.stage_assessed") == 0)
-        return s_stage_assessed (tx, ev, id);
-    for (int i = 0; s_counted[i][0]; i++)
-        if (strcmp (ev->type, s_counted[i][0]) == 0)
-            return agg_add (tx, ev->office, s_counted[i][1], ev->date, 1);
-    return 0;
+    case IE_STAGE_ASSESSED:
+        return s_stage_assessed (tx, ev, ie.id);
+    case IE_INFO_SESSION_ATTENDED:
+        return agg_add (tx, o, "in.info_session_attended", d, 1);
+    case IE_ADMITTED:
+        return agg_add (tx, o, "in.admitted", d, 1);
+    case IE_DECLINED:
+        return agg_add (tx, o, "in.declined", d, 1);
+    case IE_WITHDRAWN:
+        return agg_add (tx, o, "in.withdrawn", d, 1);
+    default:
+        return 0;
+    }
 }
 
 //  --------------------------------------------------------------------------

@@ -59,10 +59,10 @@ s_paid_job (store_tx_t *tx, const agg_event_t *ev)
     snprintf (month, sizeof month, "M%.7s", d);
     const char *day_parts[] = {o, d, digits}, *month_parts[] = {o, month, digits};
     size_t klen = agg_key (key, day_parts, 3);
-    if (!klen || agg_count (tx, "paid", key, klen, 1))
+    if (!klen || agg_count (tx, rt_paid, key, klen, 1))
         return -1;
     klen = agg_key (key, month_parts, 3);
-    return klen ? agg_count (tx, "paid", key, klen, 1) : -1;
+    return klen ? agg_count (tx, rt_paid, key, klen, 1) : -1;
 }
 
 int
@@ -119,7 +119,8 @@ s_read_days (store_tx_t *tx, const rs_period_t *p, rs_placement_t *out)
         const char *parts[] = {p->office, lo};
         size_t slen = agg_key (start, parts, 2);
         days_t d = {slen - strlen (lo), hi, out};
-        if (!slen || store_scan (tx, "paid", start, slen, start, d.plen, s_days_each, &d))
+        if (!slen
+            || store_scan (tx, rt_paid, start, slen, start, d.plen, s_days_each, &d))
             return -1;
     }
     return 0;

@@ -1,9 +1,9 @@
-/*  reporting - the reporting service: its one query, its tables and the
-    applier that turns every followed stream's events into aggregates.  */
+/*  reporting - the reporting service's definition: its one query, its
+    tables, the streams it follows and the threshold k, read once.  */
 #include "reporting.h"
 
-#include "section.h"
-#include "summary.h"
+#include "handlers.h"
+#include "records.h"
 
 #include <errno.h>
 
@@ -17,9 +17,16 @@ static const field_t s_summary_fields[] = {REQ ("from", F_DATE),
                                            {"k", F_INT, false, 1, 1000000, 0, NULL, NULL},
                                            END};
 
-static const char *const s_tables[] = {RS_TABLES, NULL};
+static const store_table_t *const s_tables[] = {RS_TABLES, RS_RETIRED, NULL};
 static const char *const s_follows[] = {"intake", "training", "placement", "feedback",
                                         NULL};
+
+#define S_READERS (R_COORDINATOR | R_MANAGER)
+
+static const command_t s_commands[] = {{"report.summary", s_summary_fields,
+                                        report_summary, CMD_QUERY | CMD_ANY_OFFICE,
+                                        S_READERS},
+                                       {NULL, NULL, NULL, 0, 0}};
 
 int64_t
 reporting_k (void)
@@ -33,163 +40,41 @@ reporting_k (void)
     return *end || errno || k < 1 || k > 1000000 ? -1 : (int64_t) k;
 }
 
-//  --------------------------------------------------------------------------
-//  Applying events
+//  The definition and the configuration it hands to handlers as state.
+typedef struct {
+    service_def_t def; //  first, so the def's address is the whole's
+    reporting_config_t config;
+} reporting_t;
 
-//  Every record of the candidate moves from the id to intake's token, so
-//  none names the candidate and a rebuild from the rewritten streams,
-//  which know only the token, keys them the same.
-static int
-s_erased (store_tx_t *tx, const agg_event_t *ev)
+service_def_t *
+reporting_service_new (int64_t k)
 {
-    char id[AGG_ID], token[AGG_ID];
-    agg_str (ev, "candidate", id, sizeof id);
-    agg_str (ev, "token", token, sizeof token);
-    if (!codec_valid_id (id, strlen (id)) || !codec_valid_id (token, strlen (token))
-        || strcmp (id, token) == 0)
-        return 0;
-    if (intake_agg_erase (tx, id, token) || agg_distinct_rekey (tx, id, token))
-        return -1;
-    return 0;
-}
-
-static int
-s_note_office (store_tx_t *tx, const char *office)
-{
-    int rc = store_get (tx, "offices", office, strlen (office), NULL, NULL);
-    return rc == 1 ? agg_note_office (tx, office) : rc;
-}
-
-static int
-s_apply (store_tx_t *tx, const msgpack_object *event, void *arg)
-{
-    (void) arg;
-    agg_event_t ev;
-    //  What cannot be read is not a figure: skipped, never retried.
-    if (agg_event (&ev, event))
-        return 0;
-    if (strcmp (ev.type, "candidate.erased") == 0)
-        return s_erased (tx, &ev);
-    if (s_note_office (tx, ev.office))
-        return -1;
-    if (strcmp (ev.service, "intake") == 0)
-        return intake_agg_apply (tx, &ev);
-    if (strcmp (ev.service, "training") == 0)
-        return experts_agg_apply (tx, &ev) || training_agg_apply (tx, &ev) ? -1 : 0;
-    if (strcmp (ev.service, "placement") == 0)
-        return placement_agg_apply (tx, &ev);
-    if (strcmp (ev.service, "feedback") == 0)
-        return satisfaction_agg_apply (tx, &ev);
-    return 0;
-}
-
-//  --------------------------------------------------------------------------
-//  report.summary
-
-static int
-s_read_section (store_tx_t *tx, const rs_period_t *p, rs_section_t *s)
-{
-    if (intake_agg_read (tx, p, &s->intake) || experts_agg_read (tx, p, &s->experts)
-        || training_agg_read (tx, p, &s->training)
-        || placement_agg_read (tx, p, &s->placement)
-        || satisfaction_agg_read (tx, p, s->satisfaction))
-        return -1;
-    return 0;
-}
-
-static int
-s_collect_office (const char *name, void *arg)
-{
-    return zlistx_add_end ((zlistx_t *) arg, (void *) name) ? 0 : -1;
-}
-
-//  Packs each office's section under "offices" and adds it to total.
-static int
-s_pack_offices (store_tx_t *tx, kv_t *reply, zlistx_t *offices, rs_period_t *p,
-                rs_section_t *total)
-{
-    msgpack_packer *pk = kv_key (reply, "offices");
-    msgpack_pack_map (pk, (uint32_t) zlistx_size (offices));
-    for (const char *office = (const char *) zlistx_first (offices); office;
-         office = (const char *) zlistx_next (offices)) {
-        rs_section_t section;
-        rs_section_init (&section);
-        p->office = office;
-        int rc = s_read_section (tx, p, &section);
-        if (rc == 0)
-            rc = rs_section_merge (total, &section);
-        if (rc == 0) {
-            pk_str (pk, office);
-            summary_pack (pk, &section, p->k);
-        }
-        rs_section_destroy (&section);
-        if (rc)
-            return -1;
+    if (k <= 0 && (k = reporting_k ()) < 0) {
+        zsys_error ("event=config.error message=\"OPSTAP_REPORT_K must be an integer "
+                    "from 1 to 1000000\"");
+        return NULL;
     }
-    return 0;
+    reporting_t *self = (reporting_t *) zmalloc (sizeof (reporting_t));
+    self->config.k = k;
+    service_def_t def = {.service = "reporting",
+                         .tables = s_tables,
+                         .commands = s_commands,
+                         .follows = s_follows,
+                         .apply = reporting_learn,
+                         .erase = reporting_erase,
+                         .prepare = reporting_format,
+                         .state = &self->config};
+    self->def = def;
+    return &self->def;
 }
 
-int
-reporting_summary (store_tx_t *tx, const char *office, const char *from, const char *to,
-                   int64_t k, kv_t *reply)
+void
+reporting_service_destroy (service_def_t **self_p)
 {
-    zlistx_t *offices = zlistx_new ();
-    zlistx_set_duplicator (offices, (zlistx_duplicator_fn *) strdup);
-    zlistx_set_destructor (offices, (zlistx_destructor_fn *) zstr_free);
-    int rc = office && *office ? s_collect_office (office, offices)
-                               : agg_offices (tx, s_collect_office, offices);
-    kv_str (reply, "from", from);
-    kv_str (reply, "to", to);
-    kv_int (reply, "k", k);
-    rs_section_t total;
-    rs_section_init (&total);
-    rs_period_t p = {NULL, from, to, k};
-    if (rc == 0)
-        rc = s_pack_offices (tx, reply, offices, &p, &total);
-    if (rc == 0)
-        summary_pack (kv_key (reply, "total"), &total, k);
-    rs_section_destroy (&total);
-    zlistx_destroy (&offices);
-    return rc ? -1 : 0;
-}
-
-static int
-s_summary (cmd_ctx_t *ctx)
-{
-    const msgpack_object *body = cmd_body (ctx);
-    char from[11], to[11];
-    map_str (body, "from", from, sizeof from);
-    map_str (body, "to", to, sizeof to);
-    if (strcmp (from, to) > 0)
-        return cmd_fail (ctx, ERR_INVALID_ARGUMENT, "to", "to %s is before from %s", to,
-                         from);
-    int64_t k = reporting_k (), asked = map_int (body, "k", 0);
-    if (k < 0)
-        return cmd_fail (ctx, ERR_INTERNAL, NULL,
-                         "OPSTAP_REPORT_K is not an integer >= 1");
-    //  A request may raise k, never lower it.
-    k = asked > k ? asked : k;
-    if (reporting_summary (cmd_tx (ctx), cmd_office (ctx), from, to, k, cmd_reply (ctx)))
-        return cmd_store_fail (ctx);
-    return 0;
-}
-
-//  --------------------------------------------------------------------------
-
-static const command_t s_commands[] = {
-    {"report.summary", s_summary_fields, s_summary, true, true},
-    {NULL, NULL, NULL, false, false}};
-
-static const service_def_t s_reporting = {.service = "reporting",
-                                          .tables = s_tables,
-                                          .commands = s_commands,
-                                          .follows = s_follows,
-                                          .apply = s_apply};
-
-const service_def_t *
-reporting_service (void)
-{
-    return &s_reporting;
+    if (self_p && *self_p) {
+        free ((reporting_t *) *self_p);
+        *self_p = NULL;
+    }
 }
 
 const char *

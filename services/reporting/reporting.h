@@ -11,8 +11,16 @@
 //  added or changed, so an older store is rebuilt from the streams.
 #define REPORTING_FORMAT 3
 
-//  The reporting service's query, tables and stream applier.
-const service_def_t *reporting_service (void);
+//  What the service is configured with, once, when it is made.
+typedef struct {
+    int64_t k; //  the operator's disclosure threshold
+} reporting_config_t;
+
+//  The reporting service with threshold k (0: the operator's, read now
+//  from OPSTAP_REPORT_K), for service_start or service_main. NULL, logged,
+//  when OPSTAP_REPORT_K is set to anything but an integer from 1.
+service_def_t *reporting_service_new (int64_t k);
+void reporting_service_destroy (service_def_t **self_p);
 
 //  The operator's k: OPSTAP_REPORT_K (an integer >= 1), REPORTING_K_DEFAULT
 //  when unset; -1 when it is set to anything else.
@@ -31,11 +39,5 @@ int reporting_summary (store_tx_t *tx, const char *office, const char *from,
 //  start-up (the dashboard, the format check), which reads the options
 //  service_main reads.
 const char *reporting_arg (int argc, char *argv[], const char *name, const char *dflt);
-
-//  Before the service starts on <data_dir>/<instance>: a store of another
-//  format is emptied (reporting tables and stream positions) so that it is
-//  rebuilt from the streams, logged as event=reporting.rebuild; a new one
-//  gets the format. 0, or -1 when the store cannot be opened or written.
-int reporting_prepare (const char *data_dir, const char *instance);
 
 #endif

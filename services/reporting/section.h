@@ -137,12 +137,4 @@ int satisfaction_agg_apply (store_tx_t *tx, const agg_event_t *ev);
 int satisfaction_agg_read (store_tx_t *tx, const rs_period_t *p,
                            rs_survey_t out[RS_ABOUTS]);
 
-//  The reporting tables of every section, and meta: the store's format
-//  (reporting.c).
-#define RS_TABLES                                                                        \
-    AGG_TABLES, "stages", "cohorts", "meetings", "goals", "index", "paid", "meta"
-//  Tables no format writes any more (responses: format 2, now in grid),
-//  opened only so that a rebuild empties them (format.c).
-#define RS_RETIRED "responses"
-
 #endif

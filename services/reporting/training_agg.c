@@ -36,7 +36,7 @@ s_cohort_created (store_tx_t *tx, const agg_event_t *ev)
     size_t klen = s_cohort_key (key, ev, cohort);
     if (!klen)
         return 0;
-    if (store_put (tx, "cohorts", key, klen, ev->date, 10))
+    if (store_put (tx, rt_cohorts, key, klen, ev->date, 10))
         return -1;
     return agg_add (tx, ev->office, "tr.cohorts_waiting", ev->date, 1);
 }
@@ -48,7 +48,7 @@ s_cohort_started (store_tx_t *tx, const agg_event_t *ev)
     size_t klen = s_cohort_key (key, ev, cohort);
     const void *val;
     size_t vlen;
-    int rc = klen ? store_get (tx, "cohorts", key, klen, &val, &vlen) : 1;
+    int rc = klen ? store_get (tx, rt_cohorts, key, klen, &val, &vlen) : 1;
     if (rc < 0 || agg_add (tx, ev->office, "tr.cohorts_started", ev->date, 1))
         return -1;
     if (rc == 1 || vlen != 10)
@@ -94,13 +94,13 @@ s_meeting (store_tx_t *tx, const agg_event_t *ev)
         return 0;
     const void *old;
     size_t olen;
-    int rc = store_get (tx, "meetings", key, klen, &old, &olen);
+    int rc = store_get (tx, rt_meetings, key, klen, &old, &olen);
     if (rc < 0 || (rc == 0 && olen == 16 && s_meeting_counts (tx, ev, n, old, -1)))
         return -1;
     uint8_t val[16];
     agg_put_i64 (val, map_int (ev->event, "members", 0));
     agg_put_i64 (val + 8, map_int (ev->event, "present", 0));
-    if (store_put (tx, "meetings", key, klen, val, 16))
+    if (store_put (tx, rt_meetings, key, klen, val, 16))
         return -1;
     return s_meeting_counts (tx, ev, n, val, 1);
 }
@@ -264,7 +264,7 @@ s_bases (store_tx_t *tx, const rs_period_t *p, rs_training_t *out)
         return -1;
     }
     zhashx_set_destructor (s.cohorts, s_cohort_free);
-    int rc = store_scan (tx, "meetings", start, slen, start, s.plen, s_meeting_each, &s);
+    int rc = store_scan (tx, rt_meetings, start, slen, start, s.plen, s_meeting_each, &s);
     zhashx_destroy (&s.cohorts);
     return rc;
 }

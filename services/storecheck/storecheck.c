@@ -16,6 +16,7 @@
 #include "consumer.h"
 #include "evlog.h"
 #include "intake.h"
+#include "opstap_version.h"
 #include "store.h"
 
 #include <libgen.h>
@@ -128,7 +129,7 @@ s_each_subject (const void *key, size_t klen, const void *val, size_t vlen, void
     store_u64_key (seq, event);
     const void *found;
     size_t flen;
-    if (store_get (self->tx, "events", event, 8, &found, &flen) != 0)
+    if (store_get (self->tx, evlog_events, event, 8, &found, &flen) != 0)
         s_problem (self, "subject %.*s points at event %" PRIu64 ", which is missing",
                    (int) (klen - 9), (const char *) key, seq);
     return 0;
@@ -163,9 +164,9 @@ s_check (store_tx_t *tx, void *arg)
 {
     check_t *self = (check_t *) arg;
     self->tx = tx;
-    if (store_scan (tx, "events", NULL, 0, NULL, 0, s_each_event, self)
-        || store_scan (tx, "subjects", NULL, 0, NULL, 0, s_each_subject, self)
-        || store_scan (tx, "positions", NULL, 0, NULL, 0, s_each_position, self)) {
+    if (store_scan (tx, evlog_events, NULL, 0, NULL, 0, s_each_event, self)
+        || store_scan (tx, evlog_subjects, NULL, 0, NULL, 0, s_each_subject, self)
+        || store_scan (tx, consumer_positions, NULL, 0, NULL, 0, s_each_position, self)) {
         s_problem (self, "the store failed a scan");
         return -1;
     }
@@ -179,9 +180,9 @@ s_read_head (store_tx_t *tx, void *arg)
     return 0;
 }
 
-//  The table besides EVLOG_INDEX where a service keeps its subject index,
-//  or NULL. Only intake has one.
-static const char *
+//  The table besides evlog_subjects where a service keeps its subject
+//  index, or NULL. Only intake has one.
+static const store_table_t *
 s_own_index (const char *service)
 {
     const service_def_t *intake = intake_service ();
@@ -191,9 +192,9 @@ s_own_index (const char *service)
 //  Opens the store at path, with the table index too unless NULL; NULL with
 //  the reason printed.
 static store_t *
-s_open (const char *path, const char *index)
+s_open (const char *path, const store_table_t *index)
 {
-    const char *const tables[] = {EVLOG_TABLES, CONSUMER_TABLES, index, NULL};
+    const store_table_t *const tables[] = {EVLOG_TABLES, CONSUMER_TABLES, index, NULL};
     char *data = zsys_sprintf ("%s/data.mdb", path);
     struct stat st;
     bool there = data && stat (data, &st) == 0;
@@ -216,9 +217,9 @@ s_check_own (store_tx_t *tx, void *arg)
     check_t *self = (check_t *) arg;
     self->tx = tx;
     self->own_index = true;
-    const char *index = s_own_index (self->service);
+    const store_table_t *index = s_own_index (self->service);
     if (store_scan (tx, index, NULL, 0, NULL, 0, s_each_subject, self)) {
-        s_problem (self, "the store failed a scan of %s", index);
+        s_problem (self, "the store failed a scan of %s", index->name);
         return -1;
     }
     return 0;
@@ -233,7 +234,7 @@ s_check_store (check_t *self, const char *path)
     oerr_t err;
     if (!store || store_read (store, s_check, self, &err) != 0)
         return store;
-    const char *index = s_own_index (self->service);
+    const store_table_t *index = s_own_index (self->service);
     if (!index)
         return store;
     //  Tables are named when the store is opened: open it again with it.
@@ -267,11 +268,31 @@ s_load_producers (check_t *self, int argc, char *argv[])
     return 0;
 }
 
+static const char s_usage[] =
+    "usage: opstap-storecheck DIR [PRODUCER_DIR...]\n"
+    "       opstap-storecheck --help | --version\n"
+    "Checks one instance's store (DIR: DATA/INSTANCE, a copy such as a backup,\n"
+    "never the store of a running service): the events are seq 1..head without\n"
+    "a gap and agree with the instance; every subject index entry points at an\n"
+    "event; each consumer position is no higher than the head of the producer\n"
+    "stores given as PRODUCER_DIR. Prints the store's figures in one line.\n"
+    "Exit status: 0 clean, 1 a problem (the first ones are printed), 2 usage.\n";
+
 int
 main (int argc, char *argv[])
 {
+    if (argc == 2 && (streq (argv[1], "--help") || streq (argv[1], "-h"))) {
+        fputs (s_usage, stdout);
+        return 0;
+    }
+    if (argc == 2 && streq (argv[1], "--version")) {
+        printf ("opstap-storecheck %s (commit %s)\n", opstap_version, opstap_commit);
+        return 0;
+    }
     if (argc < 2 || argv[1][0] == '-') {
-        fprintf (stderr, "usage: opstap-storecheck DIR [PRODUCER_DIR...]\n");
+        if (argc >= 2)
+            fprintf (stderr, "opstap-storecheck: unknown option %s\n", argv[1]);
+        fputs (s_usage, stderr);
         return 2;
     }
     zsys_init ();

@@ -60,7 +60,7 @@ s_store (cmd_ctx_t *ctx, const tr_activity_t *a)
     store_tx_t *tx = cmd_tx (ctx);
     char key[TR_KEY];
     if (tr_activity_save (tx, a)
-        || store_put (tx, "expert_activities", key, tr_key2 (key, a->expert, a->id), "",
+        || store_put (tx, tr_expert_activities, key, tr_key2 (key, a->expert, a->id), "",
                       0)
         || (*a->candidate && tr_link (tx, a->candidate, LINK_ACTIVITY, a->id)))
         return cmd_store_fail (ctx);
@@ -75,7 +75,7 @@ activity_log (cmd_ctx_t *ctx)
         return -1;
     const void *val;
     size_t vlen;
-    int rc = store_get (cmd_tx (ctx), "activities", a.id, strlen (a.id), &val, &vlen);
+    int rc = store_get (cmd_tx (ctx), tr_activities, a.id, strlen (a.id), &val, &vlen);
     if (rc < 0)
         return cmd_store_fail (ctx);
     if (rc == 0 && (tr_activity_unpack (&old, val, vlen) != 0 || !s_same (&old, &a)))
@@ -125,7 +125,7 @@ s_list_one (const void *key, size_t klen, const void *val, size_t vlen, void *ar
     const void *data;
     size_t size;
     tr_activity_t a;
-    if (store_get (l->tx, "activities", activity, strlen (activity), &data, &size) != 0
+    if (store_get (l->tx, tr_activities, activity, strlen (activity), &data, &size) != 0
         || tr_activity_unpack (&a, data, size) != 0)
         return -1;
     if ((*l->from && strcmp (a.date, l->from) < 0)
@@ -153,7 +153,7 @@ activity_list (cmd_ctx_t *ctx)
     tr_arg (ctx, "from", l->from, sizeof l->from);
     tr_arg (ctx, "to", l->to, sizeof l->to);
     tr_list_init (&l->list);
-    int rc = store_scan (l->tx, "expert_activities", NULL, 0, prefix,
+    int rc = store_scan (l->tx, tr_expert_activities, NULL, 0, prefix,
                          tr_key2 (prefix, e.id, ""), s_list_one, l);
     kv_t *reply = cmd_reply (ctx);
     kv_str (reply, "expert", e.id);

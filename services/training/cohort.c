@@ -69,7 +69,7 @@ cohort_create (cmd_ctx_t *ctx)
         return -1;
     const void *val;
     size_t vlen;
-    int rc = store_get (cmd_tx (ctx), "cohorts", c.id, strlen (c.id), &val, &vlen);
+    int rc = store_get (cmd_tx (ctx), tr_cohorts, c.id, strlen (c.id), &val, &vlen);
     if (rc < 0)
         return cmd_store_fail (ctx);
     if (rc == 0) {
@@ -97,11 +97,11 @@ static int
 s_enrol_blocked (cmd_ctx_t *ctx, const tr_cohort_t *k, const tr_candidate_t *c,
                  const char *key, size_t klen)
 {
-    if (c->status != CANDIDATE_ADMITTED)
+    if (c->status != CS_ADMITTED)
         return cmd_fail (ctx, ERR_FAILED_PRECONDITION, "candidate",
                          "candidate %s is %s, not admitted", c->id,
-                         tr_candidate_statuses[c->status]);
-    int rc = store_get (cmd_tx (ctx), "members", key, klen, NULL, NULL);
+                         intake_status_name (c->status));
+    int rc = store_get (cmd_tx (ctx), tr_members, key, klen, NULL, NULL);
     if (rc < 0)
         return cmd_store_fail (ctx);
     if (rc == 0)
@@ -216,7 +216,7 @@ s_pack_member (const void *key, size_t klen, const void *val, size_t vlen, void 
     if (tr_key_tail (key, klen, candidate, sizeof candidate)
         || tr_member_unpack (&member, val, vlen))
         return -1;
-    int certified = store_get (m->tx, "certificates", ckey,
+    int certified = store_get (m->tx, tr_certificates, ckey,
                                tr_key2 (ckey, m->cohort, candidate), NULL, NULL);
     if (certified < 0)
         return -1;
@@ -269,7 +269,7 @@ cohort_get (cmd_ctx_t *ctx)
     s_pack_meetings (&k, reply);
     members_t m = {cmd_tx (ctx), k.id, {0, {0, NULL, 0}, {NULL, NULL}}};
     tr_list_init (&m.list);
-    int rc = store_scan (m.tx, "members", NULL, 0, prefix, tr_key2 (prefix, k.id, ""),
+    int rc = store_scan (m.tx, tr_members, NULL, 0, prefix, tr_key2 (prefix, k.id, ""),
                          s_pack_member, &m);
     tr_list_finish (&m.list, reply, "member_list");
     return rc ? cmd_store_fail (ctx) : 0;
@@ -296,11 +296,11 @@ s_pack_known (const void *key, size_t klen, const void *val, size_t vlen, void *
     char prefix[TR_KEY];
     size_t plen = tr_link_key (prefix, c.id, LINK_MEMBER, "");
     size_t cohorts = 0;
-    if (store_count (k->tx, "links", prefix, plen, &cohorts))
+    if (store_count (k->tx, tr_links, prefix, plen, &cohorts))
         return -1;
     msgpack_pack_map (&k->list.pk, 4);
     pk_kv_str (&k->list.pk, "id", c.id);
-    pk_kv_str (&k->list.pk, "status", tr_candidate_statuses[c.status]);
+    pk_kv_str (&k->list.pk, "status", intake_status_name (c.status));
     pk_kv_int (&k->list.pk, "cohorts", (int64_t) cohorts);
     pk_kv_uint (&k->list.pk, "intake_events", c.events);
     k->list.count++;
@@ -312,10 +312,10 @@ cohort_candidates (cmd_ctx_t *ctx)
 {
     known_t k = {cmd_tx (ctx),
                  cmd_office (ctx),
-                 map_enum (cmd_body (ctx), "status", tr_candidate_statuses),
+                 map_enum (cmd_body (ctx), "status", intake_statuses),
                  {0, {0, NULL, 0}, {NULL, NULL}}};
     tr_list_init (&k.list);
-    int rc = store_scan (k.tx, "candidates", NULL, 0, NULL, 0, s_pack_known, &k);
+    int rc = store_scan (k.tx, tr_candidates, NULL, 0, NULL, 0, s_pack_known, &k);
     kv_uint (cmd_reply (ctx), "count", k.list.count);
     tr_list_finish (&k.list, cmd_reply (ctx), "candidates");
     return rc ? cmd_store_fail (ctx) : 0;

@@ -73,7 +73,7 @@ expert_register (cmd_ctx_t *ctx)
     s_from_body (ctx, &e);
     const void *val;
     size_t vlen;
-    int rc = store_get (cmd_tx (ctx), "experts", e.id, strlen (e.id), &val, &vlen);
+    int rc = store_get (cmd_tx (ctx), tr_experts, e.id, strlen (e.id), &val, &vlen);
     if (rc < 0)
         return cmd_store_fail (ctx);
     if (rc == 0) {
@@ -105,7 +105,7 @@ s_load_pair (cmd_ctx_t *ctx, tr_expert_t *e, tr_candidate_t *c, char *key, size_
                               tr_arg (ctx, "candidate", candidate, sizeof candidate), c))
         return -1;
     *klen = tr_key2 (key, e->id, c->id);
-    int rc = store_get (cmd_tx (ctx), "assignments", key, *klen, NULL, NULL);
+    int rc = store_get (cmd_tx (ctx), tr_assignments, key, *klen, NULL, NULL);
     return rc < 0 ? cmd_store_fail (ctx) : rc;
 }
 
@@ -152,7 +152,7 @@ expert_assign (cmd_ctx_t *ctx)
     kv_t rec;
     kv_init (&rec);
     kv_str (&rec, "date", tr_arg (ctx, "date", date, sizeof date));
-    rc = tr_put (cmd_tx (ctx), "assignments", key, klen, &rec);
+    rc = tr_put (cmd_tx (ctx), tr_assignments, key, klen, &rec);
     kv_destroy (&rec);
     if (rc || tr_link (cmd_tx (ctx), c.id, LINK_ASSIGNMENT, e.id)
         || tr_expert_save (cmd_tx (ctx), &e))
@@ -175,8 +175,8 @@ expert_release (cmd_ctx_t *ctx)
                          "expert %s is not assigned to %s", e.id, c.id);
     e.load--;
     store_tx_t *tx = cmd_tx (ctx);
-    if (store_del (tx, "assignments", key, klen)
-        || store_del (tx, "links", link, tr_link_key (link, c.id, LINK_ASSIGNMENT, e.id))
+    if (store_del (tx, tr_assignments, key, klen)
+        || store_del (tx, tr_links, link, tr_link_key (link, c.id, LINK_ASSIGNMENT, e.id))
         || tr_expert_save (tx, &e))
         return cmd_store_fail (ctx);
     return s_emit_pair (ctx, "expert.released", &e, c.id, tr_arg (ctx, "date", date, 11));
@@ -236,7 +236,7 @@ s_consider (const void *key, size_t klen, const void *val, size_t vlen, void *ar
     if (!streq (e.office, s->office) || e.load >= e.max_caseload)
         return 0;
     char pair[TR_KEY];
-    int rc = store_get (s->tx, "assignments", pair, tr_key2 (pair, e.id, s->candidate),
+    int rc = store_get (s->tx, tr_assignments, pair, tr_key2 (pair, e.id, s->candidate),
                         NULL, NULL);
     if (rc <= 0) //  already assigned (0) or a failure (-1)
         return rc;
@@ -300,7 +300,7 @@ expert_suggest (cmd_ctx_t *ctx)
                          && i < wanted->via.array.size && i < TR_TAGS_MAX;
          i++)
         obj_str (&wanted->via.array.ptr[i], s->wanted[s->wanted_count++], TR_ID);
-    int rc = store_scan (s->tx, "experts", NULL, 0, NULL, 0, s_consider, s);
+    int rc = store_scan (s->tx, tr_experts, NULL, 0, NULL, 0, s_consider, s);
     if (rc == 0) {
         qsort (s->items, s->count, sizeof (ranked_t), s_by_rank);
         kv_str (cmd_reply (ctx), "candidate", c.id);
@@ -354,7 +354,7 @@ expert_get (cmd_ctx_t *ctx)
     tr_list_t list;
     tr_list_init (&list);
     size_t plen = tr_key2 (prefix, e.id, "");
-    int rc = store_scan (cmd_tx (ctx), "assignments", NULL, 0, prefix, plen,
+    int rc = store_scan (cmd_tx (ctx), tr_assignments, NULL, 0, prefix, plen,
                          s_list_assignment, &list);
     tr_list_finish (&list, reply, "assignments");
     return rc ? cmd_store_fail (ctx) : 0;

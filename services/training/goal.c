@@ -81,7 +81,7 @@ s_from_body (cmd_ctx_t *ctx, tr_goal_t *g)
         || (*g->cohort && tr_load_cohort (ctx, "cohort", g->cohort, &k)))
         return -1;
     char key[TR_KEY];
-    int rc = *g->cohort ? store_get (cmd_tx (ctx), "members", key,
+    int rc = *g->cohort ? store_get (cmd_tx (ctx), tr_members, key,
                                      tr_key2 (key, g->cohort, g->candidate), NULL, NULL)
                         : 0;
     if (rc < 0)
@@ -114,7 +114,7 @@ s_original (store_tx_t *tx, const tr_goal_t *current, tr_goal_t *first)
     char key[TR_KEY];
     const void *val;
     size_t vlen;
-    if (store_get (tx, "goal_history", key, s_numbered_key (key, current->id, 0), &val,
+    if (store_get (tx, tr_goal_history, key, s_numbered_key (key, current->id, 0), &val,
                    &vlen)
         != 0)
         return -1;
@@ -150,14 +150,14 @@ goal_set (cmd_ctx_t *ctx)
     const void *val;
     size_t vlen;
     int found =
-        rc ? 1 : store_get (cmd_tx (ctx), "goals", g->id, strlen (g->id), &val, &vlen);
+        rc ? 1 : store_get (cmd_tx (ctx), tr_goals, g->id, strlen (g->id), &val, &vlen);
     if (found < 0)
         rc = cmd_store_fail (ctx);
     else if (rc == 0 && found == 0)
         rc = s_set_again (ctx, g, val, vlen);
     else if (rc == 0) {
         store_tx_t *tx = cmd_tx (ctx);
-        if (tr_goal_save (tx, "goals", g->id, strlen (g->id), g)
+        if (tr_goal_save (tx, tr_goals, g->id, strlen (g->id), g)
             || tr_link (tx, g->candidate, LINK_GOAL, g->id))
             rc = cmd_store_fail (ctx);
         else
@@ -211,9 +211,9 @@ s_revise (cmd_ctx_t *ctx, const tr_goal_t *current, tr_goal_t *next)
         rc = cmd_fail (ctx, ERR_INVALID_ARGUMENT, "id", "the revision changes nothing");
     else if (!*next->texts[0])
         rc = cmd_fail (ctx, ERR_INVALID_ARGUMENT, "goal", "the goal itself is empty");
-    else if (tr_goal_save (tx, "goal_history", key,
+    else if (tr_goal_save (tx, tr_goal_history, key,
                            s_numbered_key (key, current->id, current->revision), current)
-             || tr_goal_save (tx, "goals", next->id, strlen (next->id), next))
+             || tr_goal_save (tx, tr_goals, next->id, strlen (next->id), next))
         rc = cmd_store_fail (ctx);
     else
         rc = s_emit (ctx, "goal.revised", next, &extra);
@@ -254,7 +254,7 @@ s_store_reflection (cmd_ctx_t *ctx, const tr_goal_t *g, const char *date,
     kv_bool (&rec, "signed_candidate", by_candidate);
     kv_bool (&rec, "signed_supervisor", by_supervisor);
     char key[TR_KEY];
-    int rc = tr_put (cmd_tx (ctx), "reflections", key,
+    int rc = tr_put (cmd_tx (ctx), tr_reflections, key,
                      s_numbered_key (key, g->id, g->reflections), &rec);
     kv_destroy (&rec);
     return rc;
@@ -294,7 +294,7 @@ reflection_record (cmd_ctx_t *ctx)
     if (rc == 0) {
         g->reflections++;
         if (s_store_reflection (ctx, g, date, by_candidate, by_supervisor)
-            || tr_goal_save (cmd_tx (ctx), "goals", g->id, strlen (g->id), g))
+            || tr_goal_save (cmd_tx (ctx), tr_goals, g->id, strlen (g->id), g))
             rc = cmd_store_fail (ctx);
         else
             rc = s_emit_reflection (ctx, g, date, by_candidate, by_supervisor);
@@ -347,7 +347,7 @@ s_pack_reflection (const void *key, size_t klen, const void *val, size_t vlen, v
 }
 
 static int
-s_list (cmd_ctx_t *ctx, const char *table, const char *goal, store_each_fn *pack,
+s_list (cmd_ctx_t *ctx, const store_table_t *table, const char *goal, store_each_fn *pack,
         const char *key)
 {
     listing_t l;
@@ -375,9 +375,9 @@ goal_get (cmd_ctx_t *ctx)
             kv_str (reply, "cohort", g->cohort);
         s_describe (reply, g);
         kv_uint (reply, "reflection_count", g->reflections);
-        rc = s_list (ctx, "goal_history", g->id, s_pack_version, "history");
+        rc = s_list (ctx, tr_goal_history, g->id, s_pack_version, "history");
         if (rc == 0)
-            rc = s_list (ctx, "reflections", g->id, s_pack_reflection, "reflections");
+            rc = s_list (ctx, tr_reflections, g->id, s_pack_reflection, "reflections");
     }
     free (g);
     return rc;

@@ -29,7 +29,9 @@ int goal_set (cmd_ctx_t *ctx);
 int goal_revise (cmd_ctx_t *ctx);
 int goal_get (cmd_ctx_t *ctx);
 int reflection_record (cmd_ctx_t *ctx);
-//  follow.c: candidates from the intake stream, erasure
-int follow_apply (store_tx_t *tx, const msgpack_object *event, void *arg);
+//  learn.c: candidates from the intake stream
+int training_learn (store_tx_t *tx, const msgpack_object *event, void *arg);
+//  erase.c: the erasure hook (service_def_t.erase)
+int training_erase (store_tx_t *tx, const char *id, const char *token, void *state);
 
 #endif

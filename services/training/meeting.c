@@ -26,7 +26,7 @@ s_roster (cmd_ctx_t *ctx, const char *cohort, roster_t *r)
 {
     char prefix[TR_ID + 1];
     r->count = 0;
-    if (store_scan (cmd_tx (ctx), "members", NULL, 0, prefix,
+    if (store_scan (cmd_tx (ctx), tr_members, NULL, 0, prefix,
                     tr_key2 (prefix, cohort, ""), s_gather, r))
         return cmd_store_fail (ctx);
     return 0;
@@ -210,7 +210,7 @@ s_smart_goal (const void *key, size_t klen, const void *val, size_t vlen, void *
     const void *data;
     size_t size;
     tr_goal_t *g = (tr_goal_t *) zmalloc (sizeof (tr_goal_t));
-    int rc = store_get (s->tx, "goals", goal, strlen (goal), &data, &size);
+    int rc = store_get (s->tx, tr_goals, goal, strlen (goal), &data, &size);
     if (rc == 0)
         rc = tr_goal_unpack (g, data, size);
     s->found = rc == 0 && tr_smart_all (g->smart);
@@ -224,7 +224,7 @@ s_has_smart_goal (store_tx_t *tx, const char *candidate)
 {
     char prefix[TR_KEY];
     smart_t s = {tx, false};
-    if (store_scan (tx, "links", NULL, 0, prefix,
+    if (store_scan (tx, tr_links, NULL, 0, prefix,
                     tr_link_key (prefix, candidate, LINK_GOAL, ""), s_smart_goal, &s))
         return -1;
     return s.found ? 1 : 0;
@@ -240,7 +240,7 @@ s_certify (cmd_ctx_t *ctx, const tr_cohort_t *k, const char *candidate, int atte
     kv_int (&f, "attended", attended);
     char key[TR_KEY];
     int rc =
-        tr_put (cmd_tx (ctx), "certificates", key, tr_key2 (key, k->id, candidate), &f);
+        tr_put (cmd_tx (ctx), tr_certificates, key, tr_key2 (key, k->id, candidate), &f);
     if (rc == 0)
         rc = tr_link (cmd_tx (ctx), candidate, LINK_CERTIFICATE, k->id);
     kv_reset (&f);

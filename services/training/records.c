@@ -1,17 +1,25 @@
 /*  records - the training service's stored records and shared lookups.  */
 #include "records.h"
 
+STORE_TABLE (tr_candidates, "candidates");
+STORE_TABLE (tr_experts, "experts");
+STORE_TABLE (tr_assignments, "assignments");
+STORE_TABLE (tr_activities, "activities");
+STORE_TABLE (tr_expert_activities, "expert_activities");
+STORE_TABLE (tr_cohorts, "cohorts");
+STORE_TABLE (tr_members, "members");
+STORE_TABLE (tr_goals, "goals");
+STORE_TABLE (tr_goal_history, "goal_history");
+STORE_TABLE (tr_reflections, "reflections");
+STORE_TABLE (tr_certificates, "certificates");
+STORE_TABLE (tr_links, "links");
+
 const char *const tr_activity_kinds[] = {
     "one_on_one",   "joint_talk",      "group_session", "workshop", "case_consultation",
     "presentation", "network_contact", "employer_info", NULL};
 const char *const tr_settings[] = {"own_office", "other_office", "external", NULL};
 const char *const tr_trainer_kinds[] = {"professional", "experience_expert", NULL};
 const char *const tr_cohort_statuses[] = {"open", "started", "finished", NULL};
-//  As in intake; training only tells admitted from the rest.
-const char *const tr_candidate_statuses[] = {"registered", "info_session_attended",
-                                             "admitted",   "deferred",
-                                             "declined",   "withdrawn",
-                                             NULL};
 const char *const tr_smart_checks[] = {"concrete", "divisible", "measurable", "feasible",
                                        NULL};
 const char *const tr_goal_texts[] = {"goal",   "situation",  "task", "action",
@@ -85,7 +93,8 @@ tr_link_parse (const void *key, size_t klen, char *kind, char *ref, size_t size)
 }
 
 int
-tr_put (store_tx_t *tx, const char *table, const void *key, size_t klen, const kv_t *kv)
+tr_put (store_tx_t *tx, const store_table_t *table, const void *key, size_t klen,
+        const kv_t *kv)
 {
     return kv_store (kv, tx, table, key, klen);
 }
@@ -94,7 +103,7 @@ int
 tr_link (store_tx_t *tx, const char *candidate, char kind, const char *ref)
 {
     char key[TR_KEY];
-    return store_put (tx, "links", key, tr_link_key (key, candidate, kind, ref), "", 0);
+    return store_put (tx, tr_links, key, tr_link_key (key, candidate, kind, ref), "", 0);
 }
 
 void
@@ -173,7 +182,7 @@ s_unpack_strs (const msgpack_object *array, char *strs, size_t stride, uint32_t 
 }
 
 static int
-s_save_kv (store_tx_t *tx, const char *table, const char *id, kv_t *kv)
+s_save_kv (store_tx_t *tx, const store_table_t *table, const char *id, kv_t *kv)
 {
     int rc = tr_put (tx, table, id, strlen (id), kv);
     kv_destroy (kv);
@@ -197,7 +206,7 @@ tr_candidate_unpack (tr_candidate_t *self, const void *data, size_t size)
     self->status = (int) map_int (m, "status", 0);
     self->events = (uint32_t) map_int (m, "events", 0);
     msg_destroy (&msg);
-    return self->status >= 0 && self->status < 6 ? 0 : -1;
+    return self->status >= 0 && self->status < CS_COUNT ? 0 : -1;
 }
 
 int
@@ -209,7 +218,7 @@ tr_candidate_save (store_tx_t *tx, const tr_candidate_t *self)
     kv_str (&kv, "office", self->office);
     kv_int (&kv, "status", self->status);
     kv_uint (&kv, "events", self->events);
-    return s_save_kv (tx, "candidates", self->id, &kv);
+    return s_save_kv (tx, tr_candidates, self->id, &kv);
 }
 
 int
@@ -247,7 +256,7 @@ tr_expert_save (store_tx_t *tx, const tr_expert_t *self)
     kv_int (&kv, "max_caseload", self->max_caseload);
     kv_int (&kv, "load", self->load);
     kv_str (&kv, "date", self->date);
-    return s_save_kv (tx, "experts", self->id, &kv);
+    return s_save_kv (tx, tr_experts, self->id, &kv);
 }
 
 int
@@ -286,7 +295,7 @@ tr_activity_save (store_tx_t *tx, const tr_activity_t *self)
     kv_int (&kv, "setting", self->setting);
     kv_str (&kv, "candidate", self->candidate);
     kv_str (&kv, "date", self->date);
-    return s_save_kv (tx, "activities", self->id, &kv);
+    return s_save_kv (tx, tr_activities, self->id, &kv);
 }
 
 //  --------------------------------------------------------------------------
@@ -364,7 +373,7 @@ tr_cohort_save (store_tx_t *tx, const tr_cohort_t *self)
     s_pack_strs (kv_key (&kv, "dates"), self->dates[0], 11, TR_MEETINGS);
     s_pack_ints (kv_key (&kv, "present"), self->present, TR_MEETINGS);
     s_pack_ints (kv_key (&kv, "members_at"), self->members_at, TR_MEETINGS);
-    return s_save_kv (tx, "cohorts", self->id, &kv);
+    return s_save_kv (tx, tr_cohorts, self->id, &kv);
 }
 
 int
@@ -390,7 +399,7 @@ tr_member_save (store_tx_t *tx, const char *cohort, const char *candidate,
     kv_uint (&kv, "attended", self->attended);
     kv_str (&kv, "date", self->date);
     char key[TR_KEY];
-    int rc = tr_put (tx, "members", key, tr_key2 (key, cohort, candidate), &kv);
+    int rc = tr_put (tx, tr_members, key, tr_key2 (key, cohort, candidate), &kv);
     kv_destroy (&kv);
     return rc;
 }
@@ -436,7 +445,7 @@ tr_goal_unpack (tr_goal_t *self, const void *data, size_t size)
 }
 
 int
-tr_goal_save (store_tx_t *tx, const char *table, const void *key, size_t klen,
+tr_goal_save (store_tx_t *tx, const store_table_t *table, const void *key, size_t klen,
               const tr_goal_t *self)
 {
     kv_t kv;
@@ -474,7 +483,7 @@ s_not_found (cmd_ctx_t *ctx, const char *what, const char *field, const char *id
 
 //  The stored bytes of table[id], valid until the next write.
 static int
-s_fetch (cmd_ctx_t *ctx, const char *table, const char *what, const char *field,
+s_fetch (cmd_ctx_t *ctx, const store_table_t *table, const char *what, const char *field,
          const char *id, const void **val, size_t *vlen)
 {
     int rc = store_get (cmd_tx (ctx), table, id, strlen (id), val, vlen);
@@ -500,7 +509,7 @@ tr_load_candidate (cmd_ctx_t *ctx, const char *field, const char *id, tr_candida
 {
     const void *val;
     size_t vlen;
-    if (s_fetch (ctx, "candidates", "candidate", field, id, &val, &vlen))
+    if (s_fetch (ctx, tr_candidates, "candidate", field, id, &val, &vlen))
         return -1;
     return s_check (ctx, tr_candidate_unpack (c, val, vlen), c->office, "candidate",
                     field, id);
@@ -511,7 +520,7 @@ tr_load_expert (cmd_ctx_t *ctx, const char *field, const char *id, tr_expert_t *
 {
     const void *val;
     size_t vlen;
-    if (s_fetch (ctx, "experts", "expert", field, id, &val, &vlen))
+    if (s_fetch (ctx, tr_experts, "expert", field, id, &val, &vlen))
         return -1;
     return s_check (ctx, tr_expert_unpack (e, val, vlen), e->office, "expert", field, id);
 }
@@ -521,7 +530,7 @@ tr_load_cohort (cmd_ctx_t *ctx, const char *field, const char *id, tr_cohort_t *
 {
     const void *val;
     size_t vlen;
-    if (s_fetch (ctx, "cohorts", "cohort", field, id, &val, &vlen))
+    if (s_fetch (ctx, tr_cohorts, "cohort", field, id, &val, &vlen))
         return -1;
     return s_check (ctx, tr_cohort_unpack (c, val, vlen), c->office, "cohort", field, id);
 }
@@ -531,7 +540,7 @@ tr_load_goal (cmd_ctx_t *ctx, const char *field, const char *id, tr_goal_t *g)
 {
     const void *val;
     size_t vlen;
-    if (s_fetch (ctx, "goals", "goal", field, id, &val, &vlen))
+    if (s_fetch (ctx, tr_goals, "goal", field, id, &val, &vlen))
         return -1;
     return s_check (ctx, tr_goal_unpack (g, val, vlen), g->office, "goal", field, id);
 }

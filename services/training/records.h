@@ -10,7 +10,21 @@
 #ifndef OPSTAP_TRAINING_RECORDS_H
 #define OPSTAP_TRAINING_RECORDS_H
 
+#include "intake_event.h"
 #include "service.h"
+
+//  The tables, keyed as above:
+//    candidates         id -> what the intake stream said of the candidate
+//    experts            id -> an expert; assignments  expert\0candidate -> a match
+//    activities         id -> an activity; expert_activities  expert\0id -> ""
+//    cohorts            id -> a cohort; members  cohort\0candidate -> attendance
+//    goals              id -> the current version; goal_history  goal\0n -> earlier
+//    reflections        goal\0n -> a reflection report
+//    certificates       cohort\0candidate -> when issued
+//    links              candidate\0kind\0ref -> "" (every per-candidate record)
+extern const store_table_t tr_candidates[1], tr_experts[1], tr_assignments[1],
+    tr_activities[1], tr_expert_activities[1], tr_cohorts[1], tr_members[1], tr_goals[1],
+    tr_goal_history[1], tr_reflections[1], tr_certificates[1], tr_links[1];
 
 #define TR_ID          (CODEC_ID_MAX + 1)
 #define TR_KEY         (3 * TR_ID + 2)
@@ -28,9 +42,6 @@
 #define LINK_ACTIVITY    'v'
 #define LINK_CERTIFICATE 'c'
 
-//  Index of "admitted" in tr_candidate_statuses.
-#define CANDIDATE_ADMITTED 2
-
 typedef enum { COHORT_OPEN, COHORT_STARTED, COHORT_FINISHED } cohort_status_t;
 
 typedef struct {
@@ -43,7 +54,6 @@ extern const char *const tr_activity_kinds[];
 extern const char *const tr_settings[];
 extern const char *const tr_trainer_kinds[];
 extern const char *const tr_cohort_statuses[];
-extern const char *const tr_candidate_statuses[];
 extern const char *const tr_smart_checks[];
 extern const char *const tr_goal_texts[];
 extern const char *const tr_reflection_texts[];
@@ -53,7 +63,7 @@ extern const tr_meeting_t tr_meetings[TR_MEETINGS];
 typedef struct {
     char id[TR_ID];
     char office[TR_ID];
-    int status;      //  index in tr_candidate_statuses
+    int status;      //  candidate_status_t (intake_event.h)
     uint32_t events; //  intake events applied about this candidate
 } tr_candidate_t;
 
@@ -125,7 +135,7 @@ int tr_key_tail (const void *key, size_t klen, char *out, size_t size);
 int tr_link_parse (const void *key, size_t klen, char *kind, char *ref, size_t size);
 
 //  Packs kv as one map and stores it under key.
-int tr_put (store_tx_t *tx, const char *table, const void *key, size_t klen,
+int tr_put (store_tx_t *tx, const store_table_t *table, const void *key, size_t klen,
             const kv_t *kv);
 int tr_link (store_tx_t *tx, const char *candidate, char kind, const char *ref);
 
@@ -144,8 +154,8 @@ int tr_activity_save (store_tx_t *tx, const tr_activity_t *self);
 int tr_cohort_save (store_tx_t *tx, const tr_cohort_t *self);
 int tr_member_save (store_tx_t *tx, const char *cohort, const char *candidate,
                     const tr_member_t *self);
-int tr_goal_save (store_tx_t *tx, const char *table, const void *key, size_t klen,
-                  const tr_goal_t *self);
+int tr_goal_save (store_tx_t *tx, const store_table_t *table, const void *key,
+                  size_t klen, const tr_goal_t *self);
 
 //  Loading for a command: 0 found, else -1 after cmd_fail (not_found on
 //  field when absent or of another office).

@@ -50,8 +50,8 @@ static const field_t s_meeting_fields[] = {
     REQ ("date", F_DATE), LIST ("present", F_IDS, true, TR_MEMBERS_MAX), END};
 static const field_t s_cohort_only_fields[] = {REQ ("cohort", F_ID), END};
 static const field_t s_id_fields[] = {REQ ("id", F_ID), END};
-static const field_t s_candidates_fields[] = {
-    ENUM ("status", false, tr_candidate_statuses), END};
+static const field_t s_candidates_fields[] = {ENUM ("status", false, intake_statuses),
+                                              END};
 static const field_t s_smart_fields[] = {
     REQ ("concrete", F_BOOL), REQ ("divisible", F_BOOL), REQ ("measurable", F_BOOL),
     REQ ("feasible", F_BOOL), END};
@@ -82,33 +82,49 @@ static const field_t s_reflection_fields[] = {REQ ("goal", F_ID),
                                               REQ ("signed_supervisor", F_BOOL),
                                               END};
 
-static const char *const s_tables[] = {
-    "candidates",   "experts", "assignments", "activities",   "expert_activities",
-    "cohorts",      "members", "goals",       "goal_history", "reflections",
-    "certificates", "links",   NULL};
+static const store_table_t *const s_tables[] = {tr_candidates,
+                                                tr_experts,
+                                                tr_assignments,
+                                                tr_activities,
+                                                tr_expert_activities,
+                                                tr_cohorts,
+                                                tr_members,
+                                                tr_goals,
+                                                tr_goal_history,
+                                                tr_reflections,
+                                                tr_certificates,
+                                                tr_links,
+                                                NULL};
 static const char *const s_follows[] = {"intake", NULL};
 
+//  Who may send what: coordinators run the programme, trainers and
+//  experts record the work, a host's supervisor signs reflections.
+#define C  R_COORDINATOR
+#define TE (R_TRAINER | R_EXPERT)
+#define Q  CMD_QUERY
+
 static const command_t s_commands[] = {
-    {"expert.register", s_expert_fields, expert_register, false, false},
-    {"expert.assign", s_assign_fields, expert_assign, false, false},
-    {"expert.release", s_assign_fields, expert_release, false, false},
-    {"expert.suggest", s_suggest_fields, expert_suggest, true, false},
-    {"expert.get", s_id_fields, expert_get, true, false},
-    {"expert.activity", s_activity_fields, activity_log, false, false},
-    {"expert.activities", s_activities_fields, activity_list, true, false},
-    {"cohort.create", s_cohort_fields, cohort_create, false, false},
-    {"cohort.enroll", s_enroll_fields, cohort_enroll, false, false},
-    {"cohort.start", s_cohort_dated_fields, cohort_start, false, false},
-    {"meeting.record", s_meeting_fields, meeting_record, false, false},
-    {"cohort.subgroups", s_cohort_only_fields, cohort_subgroups, true, false},
-    {"cohort.finish", s_cohort_dated_fields, cohort_finish, false, false},
-    {"cohort.get", s_id_fields, cohort_get, true, false},
-    {"cohort.candidates", s_candidates_fields, cohort_candidates, true, false},
-    {"goal.set", s_goal_fields, goal_set, false, false},
-    {"goal.revise", s_revise_fields, goal_revise, false, false},
-    {"goal.get", s_id_fields, goal_get, true, false},
-    {"reflection.record", s_reflection_fields, reflection_record, false, false},
-    {NULL, NULL, NULL, false, false}};
+    {"expert.register", s_expert_fields, expert_register, 0, C},
+    {"expert.assign", s_assign_fields, expert_assign, 0, C},
+    {"expert.release", s_assign_fields, expert_release, 0, C},
+    {"expert.suggest", s_suggest_fields, expert_suggest, Q, C},
+    {"expert.get", s_id_fields, expert_get, Q, C | TE},
+    {"expert.activity", s_activity_fields, activity_log, 0, TE},
+    {"expert.activities", s_activities_fields, activity_list, Q, TE},
+    {"cohort.create", s_cohort_fields, cohort_create, 0, C},
+    {"cohort.enroll", s_enroll_fields, cohort_enroll, 0, C},
+    {"cohort.start", s_cohort_dated_fields, cohort_start, 0, C},
+    {"meeting.record", s_meeting_fields, meeting_record, 0, TE},
+    {"cohort.subgroups", s_cohort_only_fields, cohort_subgroups, Q, C | TE},
+    {"cohort.finish", s_cohort_dated_fields, cohort_finish, 0, C},
+    {"cohort.get", s_id_fields, cohort_get, Q, C | TE},
+    {"cohort.candidates", s_candidates_fields, cohort_candidates, Q, C | TE},
+    {"goal.set", s_goal_fields, goal_set, 0, TE},
+    {"goal.revise", s_revise_fields, goal_revise, 0, TE},
+    {"goal.get", s_id_fields, goal_get, Q, TE},
+    {"reflection.record", s_reflection_fields, reflection_record, 0,
+     TE | R_HOST_SUPERVISOR},
+    {NULL, NULL, NULL, 0, 0}};
 
 //  The definition and the rule it hands to handlers as state.
 typedef struct {
@@ -163,7 +179,8 @@ training_service_new (const training_rules_t *rules)
                          .tables = s_tables,
                          .commands = s_commands,
                          .follows = s_follows,
-                         .apply = follow_apply,
+                         .apply = training_learn,
+                         .erase = training_erase,
                          .state = &self->rules};
     self->def = def;
     return &self->def;

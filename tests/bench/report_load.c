@@ -15,7 +15,7 @@
     alone, so a size always holds the same events. After the reads, the
     total's registered, clients_reached and goals are checked against the
     candidates loaded (every candidate has one of each in 2019-2020).  */
-#include "reporting.h"
+#include "handlers.h"
 #include "section.h"
 
 #define OFFICES  10
@@ -92,7 +92,7 @@ s_apply (gen_t *g)
         != MSGPACK_UNPACK_SUCCESS)
         return -1;
     g->events++;
-    return reporting_service ()->apply (g->tx, &g->event.data, NULL);
+    return reporting_learn (g->tx, &g->event.data, NULL);
 }
 
 static void
@@ -469,7 +469,7 @@ main (int argc, char *argv[])
     //  Stdout holds the figures alone: the store's log lines (a map that
     //  grows) go to stderr.
     zsys_set_logstream (stderr);
-    const char *const tables[] = {RS_TABLES, NULL};
+    const store_table_t *const tables[] = {RS_TABLES, NULL};
     oerr_t err;
     store_t *store = store_new_sized (argv[1], tables, (size_t) 1 << 30, &err);
     if (!store || store_set_lazy (store)) {

@@ -1,6 +1,6 @@
 /*  fuzz_command - a command body as a service's ROUTER receives it, down
-    the path common/service.c s_validate takes: request_new (framing,
-    decoding, envelope), the command looked up in the service's definition,
+    the path common/service.c s_check takes: request_new (framing,
+    decoding, envelope, the row resolved in the service's dispatch table),
     schema_check with the envelope names ignored. The first input byte
     picks the service; the rest is the body frame.
 
@@ -12,7 +12,9 @@
 
 #include <string.h>
 
+#include "builtin.h"
 #include "digest.h"
+#include "dispatch.h"
 #include "feedback.h"
 #include "intake.h"
 #include "placement.h"
@@ -24,9 +26,11 @@
 
 static const char *const s_envelope[] = {"cmd", "rid", "office", "after", NULL};
 
-//  Made on first use and kept: building training's definition per input
-//  would swamp the measurement. fuzz_command_cleanup frees it.
-static service_def_t *s_training;
+//  Made on first use and kept: building the definitions and dispatch
+//  tables per input would swamp the measurement. fuzz_command_cleanup
+//  frees them.
+static service_def_t *s_training, *s_reporting;
+static dispatch_t *s_tables[FUZZ_SERVICES];
 
 static const service_def_t *
 s_service (uint8_t pick)
@@ -45,31 +49,32 @@ s_service (uint8_t pick)
     case 3:
         return feedback_service ();
     default:
-        return reporting_service ();
+        if (!s_reporting)
+            s_reporting = reporting_service_new (5);
+        return s_reporting;
     }
+}
+
+//  The service's dispatch table, as the runtime builds it.
+static dispatch_t *
+s_dispatch (uint8_t pick)
+{
+    const service_def_t *def = s_service (pick);
+    dispatch_t **table = &s_tables[pick % FUZZ_SERVICES];
+    char err[256];
+    if (def && !*table)
+        *table =
+            dispatch_new (def->service, def->commands, builtin_rows, err, sizeof err);
+    return *table;
 }
 
 void
 fuzz_command_cleanup (void)
 {
+    for (int i = 0; i < FUZZ_SERVICES; i++)
+        dispatch_destroy (&s_tables[i]);
     training_service_destroy (&s_training);
-}
-
-static const command_t *
-s_command (const service_def_t *def, const char *name)
-{
-    for (const command_t *c = def->commands; c->name; c++)
-        if (strcmp (c->name, name) == 0)
-            return c;
-    return NULL;
-}
-
-//  As service_office_optional does for a running service.
-static bool
-s_office_optional (const char *cmd, void *arg)
-{
-    const command_t *command = s_command ((const service_def_t *) arg, cmd);
-    return strcmp (cmd, "service.status") == 0 || (command && command->any_office);
+    reporting_service_destroy (&s_reporting);
 }
 
 //  The envelope value as it came, when it is a string.
@@ -99,7 +104,7 @@ s_check_accepted (request_t *request, const command_t *command)
     s_check_envelope_id (body, "cmd", request_cmd (request));
     s_check_envelope_id (body, "rid", request_rid (request));
     s_check_envelope_id (body, "office", request_office (request));
-    FUZZ_CHECK (*request_office (request) || command->any_office);
+    FUZZ_CHECK (*request_office (request) || (command->flags & CMD_ANY_OFFICE));
     //  Every key is the envelope's or a declared field.
     for (uint32_t i = 0; i < body->via.map.size; i++) {
         const msgpack_object *key = &body->via.map.ptr[i].key;
@@ -124,22 +129,19 @@ fuzz_command (const uint8_t *data, size_t size)
 {
     if (size < 1)
         return 0;
-    const service_def_t *def = s_service (data[0]);
-    if (!def)
+    dispatch_t *dispatch = s_dispatch (data[0]);
+    if (!dispatch)
         return 0;
     zmsg_t *msg = zmsg_new ();
     zmsg_addmem (msg, "\0fz01", 5);
     zmsg_addmem (msg, data + 1, size - 1);
-    request_t *request = request_new (&msg, s_office_optional, (void *) def);
+    request_t *request = request_new (&msg, dispatch_resolve, dispatch);
     FUZZ_CHECK (request && !msg);
     oerr_t err;
-    const command_t *command = NULL;
+    const command_t *command = request_command (request);
     bool refused = true;
     if (request_failed (request))
         err = *request_error (request);
-    else if (!(command = s_command (def, request_cmd (request))))
-        oerr_set (&err, ERR_INVALID_ARGUMENT, "cmd", "unknown command %s for %s",
-                  request_cmd (request), def->service);
     else if (schema_check (request_body (request), command->fields, s_envelope, &err)
              == 0) {
         s_check_accepted (request, command);

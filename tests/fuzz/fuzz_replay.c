@@ -15,14 +15,6 @@
 #include "consumer.h"
 #include "replay.h"
 
-static bool
-s_always (const char *cmd, void *arg)
-{
-    (void) cmd;
-    (void) arg;
-    return true;
-}
-
 //  The frames a replay request may come in: a DEALER's, a REQ's (empty
 //  delimiter), none after the routing id, or one frame too many.
 static zmsg_t *
@@ -45,7 +37,7 @@ s_replay_request (const uint8_t *data, size_t size)
     if (size < 1)
         return;
     zmsg_t *msg = s_frames (data[0], data + 1, size - 1);
-    request_t *request = request_new (&msg, s_always, NULL);
+    request_t *request = request_new (&msg, replay_resolve, NULL);
     FUZZ_CHECK (request && !msg);
     uint64_t from = 0;
     uint32_t max = 0;

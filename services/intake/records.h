@@ -1,22 +1,26 @@
-/*  candidate - the intake record of one candidate and its stored form.  */
-#ifndef OPSTAP_CANDIDATE_H
-#define OPSTAP_CANDIDATE_H
+/*  records - what intake stores: the record of each candidate, its
+    contact details apart, and the tables that hold them.  */
+#ifndef OPSTAP_INTAKE_RECORDS_H
+#define OPSTAP_INTAKE_RECORDS_H
 
 #include "codec.h"
 #include "digest.h"
+#include "intake_event.h"
 #include "kv.h"
+
+//  candidates     id -> the candidate record; beside it (rids.h, evlog.h)
+//                 the replies remembered for it and its events' index
+//  registrations  id -> a registration's whole body, in stores written
+//                 before its digest was kept in the record: read to tell a
+//                 repeat, deleted on erasure, never written
+//  contacts       id -> the contact details as sent; only candidate.get
+//                 reads them
+//  ended          id -> when the trajectory ended (retention.h)
+extern const store_table_t intake_candidates[1], intake_registrations[1],
+    intake_contacts[1], intake_ended[1];
 
 #define CANDIDATE_CRITERIA   5
 #define CANDIDATE_STAGES_MAX 200
-
-typedef enum {
-    ST_REGISTERED,
-    ST_INFO_SESSION_ATTENDED,
-    ST_ADMITTED,
-    ST_DEFERRED,
-    ST_DECLINED,
-    ST_WITHDRAWN
-} status_t;
 
 typedef struct {
     int8_t stage;
@@ -33,7 +37,7 @@ typedef struct {
     bool consent_evaluation;
     char wish_function[CODEC_ID_MAX + 1];
     char wish_sector[CODEC_ID_MAX + 1];
-    status_t status;
+    candidate_status_t status;
     bool eligible;
     bool age_ok;
     char registered[11];
@@ -53,7 +57,6 @@ typedef struct {
 extern const char *const candidate_referrals[];
 extern const char *const candidate_benefits[];
 extern const char *const candidate_treatments[];
-extern const char *const candidate_statuses[];
 extern const char *const candidate_criteria[];
 extern const char *const candidate_stages[];
 extern const char *const candidate_stagnations[];
@@ -63,7 +66,8 @@ extern const int candidate_stagnation_stage[];
 
 //  Stores the record in the candidates table, keyed by its id.
 int candidate_store (const candidate_t *self, store_tx_t *tx);
-//  Reads a record stored by candidate_store; -1 when it is not one.
+//  Reads a record stored by candidate_store; -1 when it is not one (every
+//  code in range, so that it can name nothing it should not).
 int candidate_unpack (candidate_t *self, const void *data, size_t size);
 //  Works out age_ok and eligible from the registration (age by birth year
 //  on the registration date, 18-60).
