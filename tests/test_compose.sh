@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# Containers without a Docker engine (none runs here or in CI): parses
-# compose/docker-compose.yml and checks that every instance of
-# compose/directory.conf is a service there, run as that instance, with the
-# hostname its endpoints name, its volume at /var/lib/opstap, the directory
-# as a config, its key as a secret, a health check, its metrics port and
-# Swarm placement; and that compose/Dockerfile has the stages, runtime
-# libraries, user, volume, stop signal and health check expected. When a
-# local service serves /health, the image's health check command is run
-# against it as well.
+# The container files without a Docker engine (scripts/test-deploy runs them
+# on a real one, outside ctest: too slow for scripts/test). Parses
+# compose/docker-compose.yml and compose/local.yml and checks that every
+# instance of compose/directory.conf is a service there, run as that
+# instance, with the hostname its endpoints name, its volume at
+# /var/lib/opstap, the directory as a versioned config (a mounted file under
+# docker-compose), its key as a secret (external on Swarm, a file under
+# docker-compose), a health check, nothing published, and one task placed
+# by a label of its own; that compose/Dockerfile has the stages, the build
+# without tests, stripped programs, runtime libraries, user, volume, stop
+# signal and health check; that .dockerignore and .gitignore keep keys out.
+# When a local service serves /health, the image's health check command is
+# run against it as well.
 #   tests/test_compose.sh BIN_DIR SOURCE_DIR
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -25,10 +29,11 @@ trap cleanup EXIT
 check "python3 has yaml (scripts/deps installs python3-yaml)" $py -c 'import yaml'
 check "scripts/deps lists python3-yaml" grep -q 'python3-yaml' "$src/scripts/deps"
 
-$py - "$src/compose" <<'PY' >"$tmp/compose.out"
-import re, sys, yaml
-root = sys.argv[1]
+$py - "$src/compose" "$src" <<'PY' >"$tmp/compose.out"
+import os, re, sys, yaml
+root, top = sys.argv[1], sys.argv[2]
 compose = yaml.safe_load(open(f"{root}/docker-compose.yml"))
+local = yaml.safe_load(open(f"{root}/local.yml"))
 services = compose.get("services", {})
 results = []
 def ok(what, cond):
@@ -42,11 +47,18 @@ for line in open(f"{root}/directory.conf"):
         entries.append(words)
 ok("the directory lists all five services",
    {e[0] for e in entries} == {"intake", "training", "placement", "feedback", "reporting"})
+ok("compose files of version 3.8 (docker stack deploy and docker-compose 1.29 read both)",
+   compose.get("version") == "3.8" and local.get("version") == "3.8")
 volumes = compose.get("volumes") or {}
 secrets = compose.get("secrets") or {}
+local_secrets = local.get("secrets") or {}
 configs = compose.get("configs") or {}
-ok("the directory file is a config", configs.get("opstap-directory", {}).get("file")
-   == "./directory.conf")
+ok("the directory file is a config named by its version",
+   configs.get("directory", {}).get("file") == "./directory.conf"
+   and configs["directory"].get("name") == "opstap-directory-${OPSTAP_DIRECTORY_VERSION:-1}")
+net = (compose.get("networks") or {}).get("default", {})
+ok("the network is `opstap`, attachable (compose/opstap joins it)",
+   net.get("name") == "opstap" and net.get("attachable") is True)
 for e in entries:
     service, instance, offices, endpoints = e[0], e[1], e[2], e[3:6]
     s = services.get(instance)
@@ -54,7 +66,6 @@ for e in entries:
     if not s:
         continue
     hosts = {re.match(r"tcp://([^:]+):(\d+)$", ep).group(1) for ep in endpoints}
-    ports = {int(ep.rsplit(":", 1)[1]) for ep in endpoints}
     ok(f"{instance}: its endpoints name its hostname", hosts == {instance}
        and s.get("hostname", instance) == instance)
     ok(f"{instance}: runs opstap-{service} --instance {instance} with its key as --cert",
@@ -64,44 +75,58 @@ for e in entries:
        "./keys:/etc/opstap/keys:ro" in (s.get("volumes") or [])
        and s.get("environment", {}).get("OPSTAP_KEYS") == "/etc/opstap/keys")
     metrics = int(e[6].rsplit(":", 1)[1]) if len(e) == 7 else int(endpoints[0].rsplit(":", 1)[1]) + 3
-    published = {p.get("target") for p in (s.get("ports") or []) if isinstance(p, dict)}
-    ok(f"{instance}: publishes its metrics port {metrics}", metrics in published)
+    ok(f"{instance}: publishes nothing (metrics stay on the network)", not s.get("ports"))
     health = " ".join(s.get("healthcheck", {}).get("test", []))
     ok(f"{instance}: health check asks /health on {metrics}",
        f"/dev/tcp/127.0.0.1/{metrics}" in health and "GET /health" in health)
     vols = (s.get("volumes") or [])
     named = [v.split(":")[0] for v in vols if v.endswith(":/var/lib/opstap")]
     ok(f"{instance}: a named volume at /var/lib/opstap", named and named[0] in volumes)
-    ok(f"{instance}: the directory mounted at /etc/opstap/directory.conf",
-       {"source": "opstap-directory", "target": "/etc/opstap/directory.conf"}
-       in (s.get("configs") or []))
-    key = f"opstap-{instance}.key"
+    ok(f"{instance}: the directory config at /etc/opstap/directory.conf",
+       {"source": "directory", "target": "/etc/opstap/directory.conf"} in (s.get("configs") or [])
+       and s.get("environment", {}).get("OPSTAP_CONFIG") == "/etc/opstap/directory.conf")
+    key = f"{instance}.key"
     sec = [x for x in (s.get("secrets") or []) if isinstance(x, dict) and x.get("source") == key]
-    ok(f"{instance}: its key as secret {key} for the opstap user",
-       sec and sec[0].get("target") == key and sec[0].get("uid") == "10001"
-       and secrets.get(key, {}).get("file") == f"./secrets/{instance}.key_secret")
+    ok(f"{instance}: its key as secret opstap-{instance}.key for the opstap user, 0400",
+       sec and sec[0].get("target") == f"opstap-{instance}.key" and sec[0].get("uid") == "10001"
+       and sec[0].get("mode") == 0o400)
+    ok(f"{instance}: on Swarm the secret is external, opstap-{instance}.key",
+       secrets.get(key) == {"external": True, "name": f"opstap-{instance}.key"})
     d = s.get("deploy", {})
-    cons = d.get("placement", {}).get("constraints", [])
-    ok(f"{instance}: one replica, placed by node label",
-       d.get("replicas") == 1 and cons and all("node.labels.opstap." in c for c in cons))
-    if offices != "*":
-        ok(f"{instance}: placed on an office node",
-           any(c.startswith("node.labels.opstap.office == ") and c.split()[-1]
-               in offices.split(",") for c in cons))
+    ok(f"{instance}: global, on the node labelled opstap.{instance} (no scaling)",
+       d.get("mode") == "global" and "replicas" not in d
+       and d.get("placement", {}).get("constraints") == [f"node.labels.opstap.{instance} == true"])
+    ok(f"{instance}: updates stop-first, roll back on failure, dnsrr",
+       d.get("update_config", {}).get("order") == "stop-first"
+       and d.get("update_config", {}).get("failure_action") == "rollback"
+       and d.get("endpoint_mode") == "dnsrr")
     ok(f"{instance}: stops on SIGTERM with time to commit",
        s.get("stop_signal") == "SIGTERM" and s.get("stop_grace_period"))
-ok("no compose service beyond the directory's but the cli tool",
-   set(services) - {e[1] for e in entries} <= {"cli"})
+    l = (local.get("services") or {}).get(instance) or {}
+    ok(f"{instance}: local.yml mounts the directory file and names it, restarts",
+       "./directory.conf:/etc/opstap/local/directory.conf:ro" in (l.get("volumes") or [])
+       and l.get("environment", {}).get("OPSTAP_CONFIG") == "/etc/opstap/local/directory.conf"
+       and l.get("restart") == "unless-stopped")
+    ok(f"{instance}: local.yml gives its key as a file",
+       local_secrets.get(key) == {"file": f"./secrets/{instance}.key_secret"})
+ok("no service beyond the directory's", set(services) == {e[1] for e in entries})
+ok("local.yml names no other service", set(local.get("services") or {}) <= set(services))
 ok("every volume is used", set(volumes) <= {v.split(":")[0] for s in services.values()
                                             for v in (s.get("volumes") or [])})
+ok("no profiles, build or restart keys (docker stack deploy refuses or ignores them)",
+   not any(k in s for s in services.values() for k in ("profiles", "build", "restart")))
 
 dockerfile = open(f"{root}/Dockerfile").read()
-ok("Dockerfile: build stage on debian:bookworm",
-   re.search(r"^FROM debian:bookworm AS build$", dockerfile, re.M))
+ok("Dockerfile: build stage on debian:bookworm-slim",
+   re.search(r"^FROM debian:bookworm-slim AS build$", dockerfile, re.M))
 ok("Dockerfile: runtime stage on debian:bookworm-slim",
    re.search(r"^FROM debian:bookworm-slim AS runtime$", dockerfile, re.M))
-ok("Dockerfile: builds with scripts/deps and scripts/build",
-   "scripts/deps" in dockerfile and "scripts/build" in dockerfile)
+build = dockerfile.split("AS runtime", 1)[0]
+ok("Dockerfile: builds with scripts/deps and scripts/build, no tests",
+   "scripts/deps" in build and "scripts/build" in build and "-DOPSTAP_TESTS=OFF" in build)
+ok("Dockerfile: copies only what the programs are built from (no COPY . .)",
+   not re.search(r"^COPY \. ", build, re.M))
+ok("Dockerfile: installs the programs stripped", "install -s" in build)
 runtime = dockerfile.split("AS runtime", 1)[-1]
 libs = ["libzmq5", "libczmq4", "libmsgpackc2", "liblmdb0", "libmicrohttpd12"]
 ok("Dockerfile: runtime installs only the runtime libraries (and lmdb-utils)",
@@ -113,10 +138,30 @@ ok("Dockerfile: data on a volume", 'VOLUME ["/var/lib/opstap"]' in runtime)
 ok("Dockerfile: STOPSIGNAL SIGTERM", re.search(r"^STOPSIGNAL SIGTERM$", runtime, re.M))
 ok("Dockerfile: HEALTHCHECK asks /health", re.search(r"^HEALTHCHECK .*", runtime, re.M)
    and "GET /health" in runtime)
-copied = set(re.findall(r"\bopstap(?:-[a-z]+)?\b", dockerfile.split("AS runtime")[0]))
+copied = set(re.findall(r"\bopstap(?:-[a-z]+)?\b", build))
 wanted = {s["command"][0] for s in services.values() if isinstance(s.get("command"), list)
           and s["command"][0].startswith("opstap-")}
 ok("Dockerfile: copies every program compose runs", wanted <= copied)
+ignore = open(f"{top}/.dockerignore").read().split()
+ok(".dockerignore (the build context's) leaves out keys, secrets, .git and build dirs",
+   {"compose/secrets", "compose/keys", ".git", "build", "build-*", "**/*.key_secret"} <= set(ignore))
+gitignore = open(f"{top}/.gitignore").read().split()
+ok(".gitignore has compose/secrets/ and compose/keys/",
+   {"/compose/secrets/", "/compose/keys/"} <= set(gitignore))
+for tool in ("make-keys", "opstap", "submit-by-role"):
+    ok(f"compose/{tool} is executable", os.access(f"{root}/{tool}", os.X_OK))
+# Every command block of DEPLOY.md is run by scripts/test-deploy (`doc NAME`)
+# or says why not; the run itself is scripts/test-deploy's.
+deploy = open(f"{top}/docs/DEPLOY.md").read()
+runner = open(f"{top}/scripts/test-deploy").read()
+named = re.findall(r"^```sh ([a-z-]+)$", deploy, re.M)
+unnamed = re.findall(r"^```sh\n(.*)$", deploy, re.M)
+ok(f"DEPLOY.md: {len(named)} named command blocks", named)
+ok("DEPLOY.md: each block not run says why (# not run: ...)",
+   all(first.startswith("# not run: ") for first in unnamed))
+for name in named:
+    ok(f"DEPLOY.md block {name} is run by scripts/test-deploy",
+       re.search(rf"\bdoc {re.escape(name)}\b", runner))
 for what, cond in results:
     print(("ok   " if cond else "FAIL ") + what)
 PY
