@@ -17,8 +17,17 @@ keys_new (const char *dir, const char *name, const char *cert_path, char *err,
     zcert_t *cert = zsys_file_exists (path) ? zcert_load (path) : NULL;
     if (!cert || !*zcert_secret_txt (cert)
         || streq (zcert_secret_txt (cert), "0000000000000000000000000000000000000000")) {
-        snprintf (err, errlen, "no secret certificate at %s (make one with opstap keys)",
-                  path);
+        //  There but not readable (its owner or mode) is not the same
+        //  mistake as missing, and is not mended the same way.
+        FILE *file = zsys_file_exists (path) ? fopen (path, "r") : NULL;
+        if (zsys_file_exists (path) && !file)
+            snprintf (err, errlen, "cannot read the secret certificate %s: %s", path,
+                      strerror (errno));
+        else
+            snprintf (err, errlen,
+                      "no secret certificate at %s (make one with opstap keys)", path);
+        if (file)
+            fclose (file);
         zcert_destroy (&cert);
         zstr_free (&path);
         return NULL;

@@ -191,6 +191,23 @@ pids=()
 "$bin/opstap-intake" --data "$tmp/var2" --keys "$tmp/nokeys" 2>"$tmp/nocert.log"
 check "keys without the instance's certificate: start refused ($?), with the reason" \
   grep -q 'no secret certificate at' "$tmp/nocert.log"
+# A certificate there but not readable by the service's user (a secret's
+# owner or mode): said so, not "missing". As root, the service runs as
+# nobody, who cannot read a file of mode 0400 owned by root.
+mkdir -p "$tmp/unreadable" "$tmp/var3"
+cp "$keys/intake.key_secret" "$tmp/unreadable/intake.key_secret"
+chmod 0400 "$tmp/unreadable/intake.key_secret"
+if [ "$(id -u)" -eq 0 ]; then
+  chmod 0755 "$tmp" "$tmp/unreadable" && chmod 0777 "$tmp/var3"
+  setpriv --reuid=65534 --regid=65534 --clear-groups \
+    "$bin/opstap-intake" --data "$tmp/var3" --keys "$tmp/unreadable" 2>"$tmp/unreadable.log"
+else
+  chmod 0000 "$tmp/unreadable/intake.key_secret"
+  "$bin/opstap-intake" --data "$tmp/var3" --keys "$tmp/unreadable" 2>"$tmp/unreadable.log"
+fi
+check "a certificate it may not read: start refused, saying so" \
+  grep -q "cannot read the secret certificate $tmp/unreadable/intake.key_secret: Permission denied" \
+  "$tmp/unreadable.log"
 "$bin/opstap-intake" --data "$tmp/var2" --retention candidate=soon 2>"$tmp/retention.log"
 check "a bad retention spec: start refused, with the reason" \
   grep -q 'retention: want kind=PERIOD' "$tmp/retention.log"
